@@ -1,0 +1,68 @@
+/**
+ * Per-connection state that command handlers see: identity, selected database, protocol
+ * version, authentication, MULTI queue and WATCHed keys. Transport details (sockets, HTTP)
+ * stay outside; the transport supplies `close` and `push` callbacks.
+ */
+import type { Db, Watcher } from "./keyspace.ts";
+import type { Reply } from "./reply.ts";
+
+export interface QueuedCommand {
+  readonly args: readonly Uint8Array[];
+}
+
+export class ClientState implements Watcher {
+  name = "";
+  libName = "";
+  libVer = "";
+  dbIndex = 0;
+  protocol: 2 | 3 = 2;
+  authenticated: boolean;
+  /** Commands queued since MULTI; `undefined` when not in a transaction. */
+  multi: QueuedCommand[] | undefined;
+  /** Set when a queued command failed to parse (EXEC answers EXECABORT). */
+  multiFailed = false;
+  /** Set when a WATCHed key changed (EXEC answers nil). */
+  dirty = false;
+  readonly watched = new Map<Db, Set<string>>();
+  monitor = false;
+  lastCommand = "NULL";
+  lastInteractionMs: number;
+  readonly createdMs: number;
+  /** True while a blocking command (model run) holds the connection. */
+  blocked = false;
+
+  constructor(
+    readonly id: number,
+    readonly addr: string,
+    readonly laddr: string,
+    nowMs: number,
+    authenticated: boolean,
+    /** Transport hook: close the connection (after pending replies when mid-batch). */
+    private readonly onClose: () => void,
+    /** Sends an out-of-band reply (MONITOR lines). */
+    readonly push: (reply: Reply) => void,
+  ) {
+    this.createdMs = nowMs;
+    this.lastInteractionMs = nowMs;
+    this.authenticated = authenticated;
+  }
+
+  /** Set once the connection is to be closed (QUIT, CLIENT KILL, idle timeout). */
+  closing = false;
+
+  /** Closes the connection once the replies already produced are written. */
+  close(): void {
+    this.closing = true;
+    this.onClose();
+  }
+
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  unwatchAll(): void {
+    for (const [db, keys] of this.watched) for (const key of keys) db.unwatch(key, this);
+    this.watched.clear();
+    this.dirty = false;
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * Configuration as data: every parameter has a Redis-style name (used by flags, CONFIG GET/SET
+ * and the environment as `INFERDB_<NAME>`), a kind, a default, bounds and help text.
+ * `parseConfig` turns argv + env into one typed `Config`; `--help` prints the table.
+ */
+import { CommandError } from "./errors.ts";
+
+type Kind = "int" | "bytes" | "string" | "bool" | "enum";
+
+interface ParamSpec {
+  readonly kind: Kind;
+  readonly default: number | string | boolean;
+  readonly help: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly choices?: readonly string[];
+  /** Only settable at start-up (CONFIG SET refuses it). */
+  readonly immutable?: boolean;
+}
+
+const MIB = 1024 * 1024;
+
+export const PARAMS = {
+  "port": {
+    kind: "int",
+    default: 6379,
+    min: 0,
+    max: 65535,
+    immutable: true,
+    help: "RESP TCP port",
+  },
+  "bind": { kind: "string", default: "127.0.0.1", immutable: true, help: "address to listen on" },
+  "http-port": {
+    kind: "int",
+    default: 8080,
+    min: 0,
+    max: 65535,
+    immutable: true,
+    help: "HTTP port (reserved; 0 disables)",
+  },
+  "requirepass": { kind: "string", default: "", help: "password for AUTH (empty: none)" },
+  "dir": { kind: "string", default: "./data", help: "data directory for snapshots and logs" },
+  "loglevel": {
+    kind: "enum",
+    default: "notice",
+    choices: ["debug", "verbose", "notice", "warning"],
+    help: "log verbosity",
+  },
+  "databases": {
+    kind: "int",
+    default: 16,
+    min: 1,
+    max: 1024,
+    immutable: true,
+    help: "number of databases",
+  },
+  "maxclients": { kind: "int", default: 10000, min: 1, max: 1_000_000, help: "connection limit" },
+  "maxmemory": { kind: "bytes", default: 0, min: 0, help: "memory limit for data (0: none)" },
+  "timeout": {
+    kind: "int",
+    default: 0,
+    min: 0,
+    help: "close idle clients after N seconds (0: never)",
+  },
+  "proto-max-bulk-len": {
+    kind: "bytes",
+    default: 512 * MIB,
+    min: 1024 * 1024,
+    help: "largest bulk string a client may send",
+  },
+  "client-query-buffer-limit": {
+    kind: "bytes",
+    default: 1024 * MIB,
+    min: 1024 * 1024,
+    help: "largest pending request per client",
+  },
+  "client-output-buffer-limit-bytes": {
+    kind: "bytes",
+    default: 256 * MIB,
+    min: 1024 * 1024,
+    help: "close a client whose unsent replies exceed this",
+  },
+  "slowlog-log-slower-than": {
+    kind: "int",
+    default: 10000,
+    min: -1,
+    help: "slowlog threshold in µs",
+  },
+  "slowlog-max-len": { kind: "int", default: 128, min: 0, help: "slowlog entries kept" },
+  "tensor-max-bytes": {
+    kind: "bytes",
+    default: 512 * MIB,
+    min: 1,
+    help: "largest tensor accepted",
+  },
+  "tensor-max-rank": {
+    kind: "int",
+    default: 32,
+    min: 1,
+    max: 1024,
+    help: "most dimensions a tensor may have",
+  },
+} as const satisfies Record<string, ParamSpec>;
+
+export type ParamName = keyof typeof PARAMS;
+
+type ValueOf<S extends ParamSpec> = S["kind"] extends "int" | "bytes" ? number
+  : S["kind"] extends "bool" ? boolean
+  : string;
+
+export type Config = { -readonly [K in ParamName]: ValueOf<(typeof PARAMS)[K]> };
+
+/** A Config holding every default. */
+export function defaultConfig(): Config {
+  const out: Record<string, number | string | boolean> = {};
+  for (const [name, spec] of Object.entries(PARAMS)) out[name] = spec.default;
+  return out as Config;
+}
+
+/** Parses `100`, `10kb`, `64mb`, `1gb` (Redis's memory units). */
+export function parseBytes(text: string): number | undefined {
+  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(text.trim());
+  if (m === null) return undefined;
+  const unit = (m[2] ?? "b").toLowerCase();
+  const scale: Record<string, number> = {
+    b: 1,
+    k: 1000,
+    kb: 1024,
+    m: 1e6,
+    mb: MIB,
+    g: 1e9,
+    gb: 1024 * MIB,
+  };
+  return Number(m[1]) * (scale[unit] ?? 1);
+}
+
+/** Validates and stores one parameter; the error text is Redis's CONFIG SET wording. */
+export function setParam(config: Config, name: string, raw: string, startup = false): void {
+  const spec: ParamSpec | undefined = (PARAMS as Record<string, ParamSpec>)[name];
+  if (spec === undefined) {
+    throw new CommandError(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+  }
+  if (spec.immutable && !startup) {
+    throw new CommandError(
+      `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`,
+    );
+  }
+  const invalid = (why: string) =>
+    new CommandError(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+  let value: number | string | boolean;
+  switch (spec.kind) {
+    case "int":
+    case "bytes": {
+      const n = spec.kind === "int"
+        ? (/^-?\d+$/.test(raw) ? Number(raw) : undefined)
+        : parseBytes(raw);
+      if (n === undefined || !Number.isSafeInteger(n)) {
+        throw invalid("argument couldn't be parsed into an integer");
+      }
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+        throw invalid(
+          "argument must be between " + (spec.min ?? 0) + " and " +
+            (spec.max ?? Number.MAX_SAFE_INTEGER) + " inclusive",
+        );
+      }
+      value = n;
+      break;
+    }
+    case "bool":
+      if (!/^(yes|no)$/i.test(raw)) throw invalid("argument must be 'yes' or 'no'");
+      value = raw.toLowerCase() === "yes";
+      break;
+    case "enum":
+      if (!spec.choices?.includes(raw.toLowerCase())) {
+        throw invalid("argument(s) must be one of the following: " + spec.choices?.join(", "));
+      }
+      value = raw.toLowerCase();
+      break;
+    case "string":
+      value = raw;
+      break;
+  }
+  (config as Record<string, number | string | boolean>)[name] = value;
+}
+
+/** The CONFIG GET rendering of a parameter. */
+export function formatParam(config: Config, name: ParamName): string {
+  const value = config[name];
+  return typeof value === "boolean" ? (value ? "yes" : "no") : String(value);
+}
+
+/** Builds the Config from `--name value` flags and `INFERDB_NAME` env vars (flags win). */
+export function parseConfig(
+  argv: readonly string[],
+  env: (name: string) => string | undefined,
+): Config {
+  const config = defaultConfig();
+  for (const name of Object.keys(PARAMS)) {
+    const value = env(`INFERDB_${name.toUpperCase().replaceAll("-", "_")}`);
+    if (value !== undefined) setParam(config, name, value, true);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith("--")) {
+      throw new CommandError(`ERR unexpected argument '${arg}' (try --help)`);
+    }
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new CommandError(`ERR missing value for --${name}`);
+    setParam(config, name, value, true);
+  }
+  return config;
+}
+
+/** The `--help` text: usage and one line per parameter. */
+export function helpText(): string {
+  const lines = [
+    "inferdb: an inference database that speaks RESP (RedisAI) and HTTP",
+    "",
+    "usage: inferdb [--name value ...]   (or INFERDB_NAME=value in the environment)",
+    "",
+  ];
+  for (const [name, spec] of Object.entries(PARAMS)) {
+    const spec2: ParamSpec = spec;
+    lines.push(`  --${name.padEnd(34)} ${spec2.help} (default: ${String(spec2.default) || '""'})`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,139 @@
+/**
+ * The one path every request takes, from RESP or HTTP: look the command up, check arity,
+ * authentication, MULTI queuing and maxmemory, run the handler, record statistics and the
+ * slowlog, and feed MONITOR. Handlers may return a Promise (blocking AI commands); callers
+ * keep replies in request order.
+ */
+import type { ClientState } from "./client.ts";
+import type { CommandContext, CommandSpec } from "./command.ts";
+import { CommandError, errors } from "./errors.ts";
+import { text } from "./keys.ts";
+import { PushReply, QUEUED, Reply, Status } from "./reply.ts";
+import type { ServerState } from "./server_state.ts";
+
+/** Commands that act on the transaction itself rather than being queued. */
+const TX_CONTROL = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+
+export function dispatch(
+  server: ServerState,
+  client: ClientState,
+  args: readonly Uint8Array[],
+): Reply | Promise<Reply> {
+  const first = args[0];
+  if (first === undefined) return null;
+  const typed = text(first);
+  const name = typed.toLowerCase();
+  const spec = server.table.get(name);
+  if (spec === undefined) {
+    if (client.multi !== undefined) client.multiFailed = true;
+    return countError(server, errors.unknownCommand(typed, args.slice(1).map(text)));
+  }
+  if (!client.authenticated && !spec.flags.includes("no_auth")) {
+    return countError(server, errors.noAuth());
+  }
+  if (spec.arity > 0 ? args.length !== spec.arity : args.length < -spec.arity) {
+    if (client.multi !== undefined) client.multiFailed = true;
+    server.stat(name).rejected++;
+    return countError(server, errors.arity(spec.flags.includes("module") ? typed : name));
+  }
+  if (client.multi !== undefined && !TX_CONTROL.has(name)) {
+    client.multi.push({ args });
+    return QUEUED;
+  }
+  return run(server, client, spec, args);
+}
+
+/** Runs a looked-up command (also used by EXEC for queued commands). */
+export function run(
+  server: ServerState,
+  client: ClientState,
+  spec: CommandSpec,
+  args: readonly Uint8Array[],
+): Reply | Promise<Reply> {
+  if (spec.flags.includes("denyoom")) {
+    try {
+      server.keyspace.checkMemory();
+    } catch (e) {
+      server.stat(spec.name).rejected++;
+      return countError(server, e as CommandError);
+    }
+  }
+  if (server.monitors.size > 0) feedMonitors(server, client, args);
+  client.lastCommand = spec.name;
+  const ctx: CommandContext = { server, client, db: server.keyspace.db(client.dbIndex) };
+  const startMs = performance.now();
+  let reply: Reply | Promise<Reply>;
+  try {
+    reply = spec.handler(ctx, args);
+  } catch (e) {
+    reply = toErrorReply(e);
+  }
+  if (reply instanceof Promise) {
+    return reply.then(
+      (r) => finish(server, client, spec, args, startMs, r),
+      (e) => finish(server, client, spec, args, startMs, toErrorReply(e)),
+    );
+  }
+  return finish(server, client, spec, args, startMs, reply);
+}
+
+function finish(
+  server: ServerState,
+  client: ClientState,
+  spec: CommandSpec,
+  args: readonly Uint8Array[],
+  startMs: number,
+  reply: Reply,
+): Reply {
+  const durationUs = Math.round((performance.now() - startMs) * 1000);
+  const stat = server.stat(spec.name);
+  stat.calls++;
+  stat.usec += durationUs;
+  server.totalCommands++;
+  if (reply instanceof CommandError) {
+    stat.failed++;
+    countError(server, reply);
+  }
+  const threshold = server.config["slowlog-log-slower-than"];
+  if (threshold >= 0 && durationUs >= threshold && server.config["slowlog-max-len"] > 0) {
+    server.slowlog.unshift({
+      id: server.slowlogNextId++,
+      timeSec: Math.floor(server.now() / 1000),
+      durationUs,
+      args: args.slice(0, 32),
+      addr: client.addr,
+      name: client.name,
+    });
+    if (server.slowlog.length > server.config["slowlog-max-len"]) server.slowlog.pop();
+  }
+  return reply;
+}
+
+function countError(server: ServerState, error: CommandError): CommandError {
+  const code = error.message.split(" ", 1)[0] ?? "ERR";
+  const key = /^[A-Z]+$/.test(code) ? code : "ERR";
+  server.errorStats.set(key, (server.errorStats.get(key) ?? 0) + 1);
+  return error;
+}
+
+/** Turns a thrown value into an error reply; unexpected exceptions are logged loudly. */
+export function toErrorReply(e: unknown): CommandError {
+  if (e instanceof CommandError) return e;
+  console.error("inferdb: internal error while running a command:", e);
+  return new CommandError(
+    `ERR internal error: ${e instanceof Error ? e.message : String(e)}`,
+    "internal",
+  );
+}
+
+function feedMonitors(server: ServerState, client: ClientState, args: readonly Uint8Array[]): void {
+  const now = server.now();
+  const quoted = args.map((a) =>
+    JSON.stringify(a.length > 256 ? text(a.subarray(0, 256)) + "..." : text(a))
+  );
+  const line = `${(now / 1000).toFixed(6)} [${client.dbIndex} ${client.addr}] ${quoted.join(" ")}`;
+  for (const monitor of server.monitors) {
+    if (monitor === client) continue;
+    monitor.push(monitor.protocol === 3 ? new PushReply(["monitor", line]) : new Status(line));
+  }
+}

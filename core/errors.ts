@@ -1,0 +1,74 @@
+/**
+ * The one home of wire errors. A `CommandError` carries Redis's full error line (code first,
+ * e.g. `ERR ...`, `WRONGTYPE ...`, or a RedisAI text with no code) and an HTTP-facing kind.
+ * Texts copy Redis and RedisAI exactly; CR/LF from user input is blanked so it cannot break
+ * RESP framing. Programmer errors are `assert`s, never a `CommandError`.
+ */
+
+/** Coarse classes of failure; HTTP maps each to a status in one table. */
+export type ErrorKind =
+  | "bad_request"
+  | "not_found"
+  | "wrong_type"
+  | "auth"
+  | "oom"
+  | "busy"
+  | "timeout"
+  | "unavailable"
+  | "internal";
+
+export class CommandError extends Error {
+  readonly kind: ErrorKind;
+  constructor(line: string, kind: ErrorKind = "bad_request") {
+    super(blankNewlines(line));
+    this.kind = kind;
+  }
+}
+
+/** Replaces CR and LF with spaces (what RedisAI's `RAI_Chomp` and Redis do to user text). */
+export function blankNewlines(text: string): string {
+  return text.replace(/[\r\n]/g, " ");
+}
+
+/** Throws a programmer error; never reaches a client as `-ERR`. */
+export function assert(condition: unknown, message = "assertion failed"): asserts condition {
+  if (!condition) throw new Error(`inferdb internal: ${message}`);
+}
+
+export const errors = {
+  wrongType: () =>
+    new CommandError(
+      "WRONGTYPE Operation against a key holding the wrong kind of value",
+      "wrong_type",
+    ),
+  syntax: () => new CommandError("ERR syntax error"),
+  notInteger: () => new CommandError("ERR value is not an integer or out of range"),
+  notFloat: () => new CommandError("ERR value is not a valid float"),
+  noSuchKey: () => new CommandError("ERR no such key", "not_found"),
+  overflow: () => new CommandError("ERR increment or decrement would overflow"),
+  arity: (name: string) => new CommandError(`ERR wrong number of arguments for '${name}' command`),
+  unknownCommand: (name: string, args: string[]) =>
+    new CommandError(
+      `ERR unknown command '${clip(name)}', with args beginning with: ${
+        args.slice(0, 20).map((a) => `'${clip(a)}' `).join("")
+      }`,
+    ),
+  unknownSubcommand: (sub: string, cmd: string) =>
+    new CommandError(
+      `ERR unknown subcommand '${clip(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
+    ),
+  noAuth: () => new CommandError("NOAUTH Authentication required.", "auth"),
+  wrongPass: () =>
+    new CommandError(
+      "WRONGPASS invalid username-password pair or user is disabled.",
+      "auth",
+    ),
+  oom: () => new CommandError("OOM command not allowed when used memory > 'maxmemory'.", "oom"),
+  dbIndex: () => new CommandError("ERR DB index is out of range"),
+  invalidExpire: (cmd: string) => new CommandError(`ERR invalid expire time in '${cmd}' command`),
+  indexRange: () => new CommandError("ERR index out of range"),
+} as const;
+
+function clip(text: string): string {
+  return text.length > 128 ? text.slice(0, 128) : text;
+}

@@ -1,0 +1,246 @@
+/**
+ * The keyspace: 16 databases of typed entries with expiry, WATCH invalidation, memory
+ * accounting and a change counter for persistence.
+ *
+ * Invariants: every write goes through `Db.set`, `Db.delete` or `Db.touch` so watchers, the
+ * change counter and `usedBytes` stay exact; an expired key is never returned.
+ */
+import { CommandError, errors } from "./errors.ts";
+import type { Tensor } from "./tensor.ts";
+import { globMatch } from "./glob.ts";
+
+interface EntryValues {
+  string: Uint8Array;
+  hash: Map<string, Uint8Array>;
+  list: Uint8Array[];
+  tensor: Tensor;
+}
+
+export type EntryType = keyof EntryValues;
+
+export type Entry = {
+  [T in EntryType]: { readonly type: T; value: EntryValues[T]; bytes: number };
+}[
+  EntryType
+];
+
+/** The name TYPE and SCAN TYPE use for each entry type. */
+export const TYPE_NAMES: Readonly<Record<EntryType, string>> = {
+  string: "string",
+  hash: "hash",
+  list: "list",
+  tensor: "AI_TENSOR",
+};
+
+/** Fixed bookkeeping cost charged per key, in the spirit of Redis's dictEntry + robj. */
+const KEY_OVERHEAD_BYTES = 48;
+
+/** Someone interested in writes to a key (a client's WATCH). */
+export interface Watcher {
+  markDirty(): void;
+}
+
+/** Called for every applied write (the append-only log and replication hang here). */
+export type ChangeListener = (db: number, key: string | undefined) => void;
+
+export class Keyspace {
+  readonly dbs: Db[];
+  usedBytes = 0;
+  maxmemoryBytes = 0;
+  /** Writes since the last snapshot. */
+  changes = 0;
+  readonly expiredKeys = { count: 0 };
+  readonly keyspaceHits = { count: 0 };
+  readonly keyspaceMisses = { count: 0 };
+
+  constructor(dbCount = 16, readonly now: () => number = Date.now) {
+    this.dbs = Array.from({ length: dbCount }, (_, i) => new Db(this, i));
+  }
+
+  db(index: number): Db {
+    const db = this.dbs[index];
+    if (db === undefined) throw errors.dbIndex();
+    return db;
+  }
+
+  /** Refuses a write that would grow memory past `maxmemory` (Redis's deny-oom). */
+  checkMemory(extraBytes = 0): void {
+    if (this.maxmemoryBytes > 0 && this.usedBytes + extraBytes > this.maxmemoryBytes) {
+      throw errors.oom();
+    }
+  }
+
+  /** Removes a batch of expired keys from each database; returns how many were removed. */
+  activeExpire(sampleMax = 20): number {
+    let removed = 0;
+    for (const db of this.dbs) removed += db.expireSample(sampleMax);
+    return removed;
+  }
+
+  totalKeys(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.size;
+    return n;
+  }
+}
+
+export class Db {
+  readonly entries = new Map<string, Entry>();
+  readonly expires = new Map<string, number>();
+  readonly watchers = new Map<string, Set<Watcher>>();
+
+  constructor(readonly keyspace: Keyspace, readonly index: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The live entry at `key`, expiring it first if its time has passed. */
+  get(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (this.expires.size > 0) {
+      const at = this.expires.get(key);
+      if (at !== undefined && at <= this.keyspace.now()) {
+        this.expire(key);
+        return undefined;
+      }
+    }
+    return entry;
+  }
+
+  /** The entry at `key` if it has type `type`; WRONGTYPE if another type is there. */
+  getTyped<T extends EntryType>(key: string, type: T): Extract<Entry, { type: T }> | undefined {
+    const entry = this.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.type !== type) throw errors.wrongType();
+    return entry as Extract<Entry, { type: T }>;
+  }
+
+  /** Stores `entry` at `key`, dropping any TTL unless `keepTtl`. */
+  set(key: string, entry: Entry, keepTtl = false): void {
+    const ks = this.keyspace;
+    const old = this.entries.get(key);
+    ks.usedBytes += entry.bytes +
+      (old === undefined ? key.length + KEY_OVERHEAD_BYTES : -old.bytes);
+    this.entries.set(key, entry);
+    if (!keepTtl) this.expires.delete(key);
+    this.touch(key);
+  }
+
+  /** Adjusts the accounted size of an entry mutated in place, and signals the write. */
+  resize(key: string, entry: Entry, bytes: number): void {
+    this.keyspace.usedBytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+    this.touch(key);
+  }
+
+  delete(key: string): boolean {
+    if (this.get(key) === undefined) return false;
+    this.remove(key);
+    this.touch(key);
+    return true;
+  }
+
+  /** Signals a write to `key`: WATCH invalidation and the change counter. */
+  touch(key: string): void {
+    this.keyspace.changes++;
+    const set = this.watchers.get(key);
+    if (set !== undefined) { for (const w of set) w.markDirty(); }
+  }
+
+  ttlAt(key: string): number | undefined {
+    return this.expires.get(key);
+  }
+
+  setExpire(key: string, atMs: number): void {
+    this.expires.set(key, atMs);
+    this.touch(key);
+  }
+
+  persist(key: string): boolean {
+    const had = this.expires.delete(key);
+    if (had) this.touch(key);
+    return had;
+  }
+
+  flush(): void {
+    for (const key of this.entries.keys()) this.remove(key);
+    for (const set of this.watchers.values()) for (const w of set) w.markDirty();
+    this.keyspace.changes++;
+  }
+
+  /** Live keys matching an optional pattern and type, in insertion order. */
+  *keys(pattern?: string, type?: string): Generator<string> {
+    for (const [key, entry] of this.entries) {
+      if (this.get(key) === undefined) continue;
+      if (type !== undefined && TYPE_NAMES[entry.type].toLowerCase() !== type) continue;
+      if (pattern !== undefined && pattern !== "*" && !globMatch(pattern, key)) continue;
+      yield key;
+    }
+  }
+
+  watch(key: string, watcher: Watcher): void {
+    let set = this.watchers.get(key);
+    if (set === undefined) this.watchers.set(key, set = new Set());
+    set.add(watcher);
+  }
+
+  unwatch(key: string, watcher: Watcher): void {
+    const set = this.watchers.get(key);
+    if (set === undefined) return;
+    set.delete(watcher);
+    if (set.size === 0) this.watchers.delete(key);
+  }
+
+  /** Checks up to `sampleMax` keys with a TTL and removes the expired ones. */
+  expireSample(sampleMax: number): number {
+    if (this.expires.size === 0) return 0;
+    const now = this.keyspace.now();
+    let removed = 0;
+    let seen = 0;
+    for (const [key, at] of this.expires) {
+      if (seen++ >= sampleMax) break;
+      if (at <= now) {
+        this.expire(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private expire(key: string): void {
+    this.remove(key);
+    this.keyspace.expiredKeys.count++;
+    this.touch(key);
+  }
+
+  private remove(key: string): void {
+    const old = this.entries.get(key);
+    if (old === undefined) return;
+    this.keyspace.usedBytes -= old.bytes + key.length + KEY_OVERHEAD_BYTES;
+    this.entries.delete(key);
+    this.expires.delete(key);
+  }
+}
+
+/** Size estimate of a string value. */
+export function stringBytes(value: Uint8Array): number {
+  return value.byteLength + 16;
+}
+
+/** Size estimate of a hash (recomputed after a mutation; hashes are small in practice). */
+export function hashBytes(value: Map<string, Uint8Array>): number {
+  let n = 64;
+  for (const [field, v] of value) n += field.length + v.byteLength + 32;
+  return n;
+}
+
+/** Size estimate of a list. */
+export function listBytes(value: Uint8Array[]): number {
+  let n = 64;
+  for (const v of value) n += v.byteLength + 16;
+  return n;
+}
+
+export { CommandError };

@@ -1,0 +1,285 @@
+/**
+ * Incremental, zero-copy RESP request reader.
+ *
+ * The reader owns its receive memory: the connection reads into `writable()` and reports the
+ * byte count with `commit(n)`; `next()` then yields whole requests as argument views into that
+ * memory. Bytes that were handed out are never written again: when a slab fills, a new slab is
+ * started and only the unconsumed tail is copied over. An argument of `bigArgBytes` or more gets
+ * its own SharedArrayBuffer-backed buffer, and the socket reads straight into it, so a tensor
+ * BLOB can become a typed array in place and be shared with compute workers.
+ *
+ * Parsing is resumable at any byte: any split of a stream yields the same requests. Limits are
+ * named; breaking one throws a `ProtocolError` with Redis's text and the connection is closed.
+ */
+
+const CR = 13;
+const LF = 10;
+const STAR = 42;
+const DOLLAR = 36;
+
+export class ProtocolError extends Error {}
+
+export interface RespReaderLimits {
+  /** Largest bulk argument (Redis's proto-max-bulk-len). */
+  readonly bulkBytesMax: number;
+  /** Most arguments in one request. */
+  readonly argCountMax?: number;
+  /** Longest inline request or header line. */
+  readonly inlineBytesMax?: number;
+  /** Arguments at least this big get a buffer of their own. */
+  readonly bigArgBytes?: number;
+}
+
+const FIRST_SLAB_BYTES = 16 * 1024;
+const SLAB_BYTES = 128 * 1024;
+const READ_BYTES_MIN = 4 * 1024;
+
+export class RespReader {
+  private slab = new Uint8Array(0);
+  /** Unconsumed bytes are `slab[start, end)`. */
+  private start = 0;
+  private end = 0;
+  // Multibulk state, kept across calls so parsing resumes where it stopped.
+  private args: Uint8Array[] = [];
+  private argsLeft = 0;
+  private big: Uint8Array | undefined;
+  private bigFilled = 0;
+  private crlfLeft = 0;
+  private readonly bulkBytesMax: number;
+  private readonly argCountMax: number;
+  private readonly inlineBytesMax: number;
+  private readonly bigArgBytes: number;
+
+  constructor(limits: RespReaderLimits) {
+    this.bulkBytesMax = limits.bulkBytesMax;
+    this.argCountMax = limits.argCountMax ?? 1024 * 1024;
+    this.inlineBytesMax = limits.inlineBytesMax ?? 64 * 1024;
+    this.bigArgBytes = limits.bigArgBytes ?? 32 * 1024;
+  }
+
+  /** Bytes received but not yet consumed by a whole request (for query-buffer limits). */
+  get pendingBytes(): number {
+    return this.end - this.start + this.bigFilled;
+  }
+
+  /** The region the next socket read should fill. */
+  writable(): Uint8Array {
+    if (this.big !== undefined) return this.big.subarray(this.bigFilled);
+    if (this.slab.length - this.end < READ_BYTES_MIN) this.newSlab();
+    return this.slab.subarray(this.end);
+  }
+
+  /** Records that `n` bytes were read into the last `writable()` region. */
+  commit(n: number): void {
+    if (this.big !== undefined) this.bigFilled += n;
+    else this.end += n;
+  }
+
+  /** Copies `bytes` in (for tests and in-process callers). */
+  feed(bytes: Uint8Array): void {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const region = this.writable();
+      const n = Math.min(region.length, bytes.length - offset);
+      region.set(bytes.subarray(offset, offset + n));
+      this.commit(n);
+      offset += n;
+    }
+  }
+
+  /** The next whole request, or `undefined` when more bytes are needed. */
+  next(): Uint8Array[] | undefined {
+    for (;;) {
+      if (this.argsLeft === 0 && this.big === undefined && this.crlfLeft === 0) {
+        if (this.start >= this.end) return undefined;
+        if (this.slab[this.start] !== STAR) return this.inline();
+        const count = this.header(STAR);
+        if (count === undefined) return undefined;
+        if (count > this.argCountMax) {
+          throw new ProtocolError("Protocol error: invalid multibulk length");
+        }
+        if (count <= 0) continue;
+        this.argsLeft = count;
+        this.args = [];
+      }
+      if (!this.bulk()) return undefined;
+      if (this.argsLeft === 0) {
+        const args = this.args;
+        this.args = [];
+        return args;
+      }
+    }
+  }
+
+  /** Reads one bulk argument (resumably); true when one was completed. */
+  private bulk(): boolean {
+    if (this.big !== undefined) {
+      if (this.bigFilled < this.big.length) return false;
+      this.args.push(this.big);
+      this.big = undefined;
+      this.bigFilled = 0;
+      this.crlfLeft = 2;
+    }
+    if (this.crlfLeft > 0) {
+      const skip = Math.min(this.crlfLeft, this.end - this.start);
+      this.start += skip;
+      this.crlfLeft -= skip;
+      if (this.crlfLeft > 0) return false;
+      this.argsLeft--;
+      return true;
+    }
+    if (this.start >= this.end) return false;
+    const first = this.slab[this.start] as number;
+    if (first !== DOLLAR) {
+      throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(first)}'`);
+    }
+    const mark = this.start;
+    const len = this.header(DOLLAR);
+    if (len === undefined) return false;
+    if (len < 0 || len > this.bulkBytesMax) {
+      throw new ProtocolError("Protocol error: invalid bulk length");
+    }
+    const available = this.end - this.start;
+    if (len >= this.bigArgBytes) {
+      const big = new Uint8Array(new SharedArrayBuffer(len));
+      const have = Math.min(available, len);
+      big.set(this.slab.subarray(this.start, this.start + have));
+      this.start += have;
+      this.big = big;
+      this.bigFilled = have;
+      return this.bulk();
+    }
+    if (available < len + 2) {
+      this.start = mark;
+      return false;
+    }
+    this.args.push(this.slab.subarray(this.start, this.start + len));
+    this.start += len + 2;
+    this.argsLeft--;
+    return true;
+  }
+
+  /** Parses `<prefix><integer>\r\n` at `start`; undefined (and nothing consumed) if incomplete. */
+  private header(prefix: number): number | undefined {
+    const slab = this.slab;
+    let i = this.start + 1;
+    let negative = false;
+    if (i < this.end && slab[i] === 45) {
+      negative = true;
+      i++;
+    }
+    let value = 0;
+    let digits = 0;
+    for (; i < this.end; i++) {
+      const c = slab[i] as number;
+      if (c === CR) break;
+      if (c < 48 || c > 57 || digits > 15) throw this.badHeader(prefix);
+      value = value * 10 + (c - 48);
+      digits++;
+    }
+    if (i + 1 >= this.end) {
+      if (this.end - this.start > this.inlineBytesMax) throw this.badHeader(prefix);
+      return undefined;
+    }
+    if (slab[i + 1] !== LF || digits === 0) throw this.badHeader(prefix);
+    this.start = i + 2;
+    return negative ? -value : value;
+  }
+
+  private badHeader(prefix: number): ProtocolError {
+    return new ProtocolError(
+      prefix === STAR
+        ? "Protocol error: invalid multibulk length"
+        : "Protocol error: invalid bulk length",
+    );
+  }
+
+  /** An inline request: one line split like redis-cli input (quotes and escapes allowed). */
+  private inline(): Uint8Array[] | undefined {
+    for (;;) {
+      const lf = this.slab.subarray(this.start, this.end).indexOf(LF);
+      if (lf < 0) {
+        if (this.end - this.start > this.inlineBytesMax) {
+          throw new ProtocolError("Protocol error: too big inline request");
+        }
+        return undefined;
+      }
+      let lineEnd = this.start + lf;
+      const next = lineEnd + 1;
+      if (lineEnd > this.start && this.slab[lineEnd - 1] === CR) lineEnd--;
+      const line = this.slab.subarray(this.start, lineEnd);
+      this.start = next;
+      const args = splitInline(line);
+      if (args.length > 0) return args;
+      if (this.start >= this.end || this.slab[this.start] === STAR) return this.next();
+    }
+  }
+
+  private newSlab(): void {
+    const pending = this.end - this.start;
+    const size = Math.max(
+      this.slab.length === 0 ? FIRST_SLAB_BYTES : SLAB_BYTES,
+      pending * 2 + READ_BYTES_MIN,
+    );
+    const slab = new Uint8Array(size);
+    slab.set(this.slab.subarray(this.start, this.end));
+    this.slab = slab;
+    this.start = 0;
+    this.end = pending;
+  }
+}
+
+/** Splits an inline line into arguments with sdssplitargs' quoting rules. */
+export function splitInline(line: Uint8Array): Uint8Array[] {
+  const args: Uint8Array[] = [];
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    while (i < n && isSpace(line[i] as number)) i++;
+    if (i >= n) break;
+    const quote = line[i];
+    if (quote !== 34 && quote !== 39) {
+      const begin = i;
+      while (i < n && !isSpace(line[i] as number)) i++;
+      args.push(line.subarray(begin, i));
+      continue;
+    }
+    const out: number[] = [];
+    i++;
+    for (;;) {
+      if (i >= n) throw new ProtocolError("Protocol error: unbalanced quotes in request");
+      const c = line[i] as number;
+      if (c === quote) {
+        i++;
+        if (i < n && !isSpace(line[i] as number)) {
+          throw new ProtocolError("Protocol error: unbalanced quotes in request");
+        }
+        break;
+      }
+      if (c === 92 && i + 1 < n) {
+        const e = line[i + 1] as number;
+        if (quote === 34 && e === 120 && i + 3 < n && isHex(line[i + 2]) && isHex(line[i + 3])) {
+          out.push(parseInt(String.fromCharCode(line[i + 2] as number, line[i + 3] as number), 16));
+          i += 4;
+          continue;
+        }
+        const escapes: Record<number, number> = { 110: 10, 114: 13, 116: 9, 98: 8, 97: 7 };
+        out.push(quote === 34 ? escapes[e] ?? e : e === 39 ? 39 : 92);
+        i += quote === 34 || e === 39 ? 2 : 1;
+        continue;
+      }
+      out.push(c);
+      i++;
+    }
+    args.push(Uint8Array.from(out));
+  }
+  return args;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
+
+function isHex(c: number | undefined): boolean {
+  return c !== undefined && ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70));
+}
