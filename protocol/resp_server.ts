@@ -20,7 +20,7 @@ const FLUSH_BYTES = 64 * 1024;
 export class RespServer {
   private readonly listener: Deno.TcpListener;
   private readonly conns = new Set<Deno.Conn>();
-  private readonly idleTimer: number;
+  private readonly idleTimer: ReturnType<typeof setInterval>;
 
   constructor(private readonly server: ServerState, options: { hostname: string; port: number }) {
     this.listener = Deno.listen({
