@@ -3,40 +3,72 @@
  * table and the listeners, plus timers and signal handling. `start()` is what tests use to run
  * a real server in-process; running this file starts one from the command line.
  */
+import { registerAiInfo } from "./core/commands/ai.ts";
+import { registerGpuInfo } from "./backends/webgpu/gpu_info.ts";
 import { buildCommandTable } from "./core/commands/all.ts";
+import { closeScriptPool } from "./core/commands/script_run.ts";
 import { Config, defaultConfig, helpText, parseConfig } from "./core/config.ts";
 import { CommandError } from "./core/errors.ts";
+import { closeAiEngine } from "./core/exec/engine.ts";
+import { Persistence } from "./core/persist/persistence.ts";
 import { ServerState } from "./core/server_state.ts";
+import { HttpServer } from "./protocol/http/http_server.ts";
 import { RespServer } from "./protocol/resp_server.ts";
+import { AI_MODULE_VERSION, INFERDB_VERSION, REDIS_VERSION } from "./core/version.ts";
 
 export interface Running {
   readonly state: ServerState;
   readonly port: number;
+  /** The bound HTTP port; `undefined` when HTTP is disabled. */
+  readonly httpPort: number | undefined;
   /** Stops listening and closes every connection. */
   close(): Promise<void>;
   /** Resolves when the server has stopped (after `close()` or SHUTDOWN). */
   readonly done: Promise<void>;
+  /** Resolves once persisted data is loaded and RESP clients are served; rejects (and the
+   * server closes) when a data file can't be loaded. */
+  readonly ready: Promise<void>;
 }
 
 const ACTIVE_EXPIRE_MS = 100;
 
+export interface StartOptions {
+  /** Overrides `http-port` (which uses 0 for "disabled"): here 0 binds a free port (tests). */
+  readonly httpPort?: number;
+}
+
 /** Starts a server with `config` (unset fields take their defaults). */
-export function start(config: Partial<Config> = {}): Running {
+export function start(config: Partial<Config> = {}, options: StartOptions = {}): Running {
   const full: Config = { ...defaultConfig(), ...config };
   const state = new ServerState(full, buildCommandTable());
   const resp = new RespServer(state, { hostname: full.bind, port: full.port });
+  const httpPort = options.httpPort ?? (full["http-port"] > 0 ? full["http-port"] : undefined);
+  const http = httpPort === undefined
+    ? undefined
+    : new HttpServer(state, { hostname: full.bind, port: httpPort });
   const expireTimer = setInterval(() => state.keyspace.activeExpire(), ACTIVE_EXPIRE_MS);
+  const persistence = new Persistence(state);
+  state.persistence = persistence;
+  registerAiInfo(state);
+  registerGpuInfo(state);
   let stopped: () => void = () => {};
   const done = new Promise<void>((resolve) => stopped = resolve);
   const close = (): Promise<void> => {
     clearInterval(expireTimer);
     resp.close();
-    stopped();
+    closeScriptPool(state);
+    Promise.all([http?.close(), persistence.close(), closeAiEngine(state)]).then(stopped, stopped);
     return done;
   };
-  state.shutdown = () => close();
-  resp.serve().catch((e) => console.error("inferdb: listener failed:", e));
-  return { state, port: resp.port, close, done };
+  state.shutdown = async (save) => {
+    await persistence.prepareShutdown(save);
+    await close();
+  };
+  const ready = persistence.load().then(() => {
+    resp.serve().catch((e) => console.error("inferdb: listener failed:", e));
+  });
+  ready.catch(() => close());
+  return { state, port: resp.port, httpPort: http?.port, close, done, ready };
 }
 
 function isLoopback(host: string): boolean {
@@ -44,6 +76,12 @@ function isLoopback(host: string): boolean {
 }
 
 async function main(): Promise<void> {
+  if (Deno.args.includes("--version") || Deno.args.includes("-v")) {
+    console.log(
+      `inferdb ${INFERDB_VERSION} (redis ${REDIS_VERSION}, RedisAI ${AI_MODULE_VERSION})`,
+    );
+    return;
+  }
   if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
     console.log(helpText());
     return;
@@ -62,11 +100,21 @@ async function main(): Promise<void> {
     );
   }
   const running = start(config);
-  console.log(`inferdb ready: RESP on ${config.bind}:${running.port} (pid ${Deno.pid})`);
+  try {
+    await running.ready;
+  } catch (e) {
+    console.error(`inferdb: refusing to start: ${e instanceof Error ? e.message : e}`);
+    Deno.exit(1);
+  }
+  const http = running.httpPort === undefined ? "" : `, HTTP on ${config.bind}:${running.httpPort}`;
+  console.log(`inferdb ready: RESP on ${config.bind}:${running.port}${http} (pid ${Deno.pid})`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
       console.log(`inferdb: ${signal} received, shutting down`);
-      running.state.shutdown(undefined).then(() => Deno.exit(0));
+      running.state.shutdown(undefined).then(
+        () => Deno.exit(0),
+        (e) => console.error("inferdb: can't shut down, still serving:", e),
+      );
     });
   }
   await running.done;

@@ -6,6 +6,9 @@
  *
  * A session runs one request at a time: callers (the run queues) never overlap `run()` calls
  * on one session.
+ *
+ * Errors: `load()` and `run()` reject with a `CommandError` whose text is the backend's own
+ * message (RedisAI passes backend text through verbatim, without an `ERR` prefix).
  */
 import type { DType } from "../core/dtype.ts";
 import type { Tensor } from "../core/tensor.ts";
@@ -21,8 +24,19 @@ export interface TensorSpec {
 export interface LoadOptions {
   /** The device string as stored (`CPU`, `GPU:1`, ...). */
   readonly device: string;
+  /** Threads one run may use (ONNX Runtime's intra-op pool); at least 1. */
   readonly intraOpThreads: number;
+  /** Threads for running independent nodes in parallel; 0 leaves the backend's default. */
   readonly interOpThreads: number;
+}
+
+export interface RunOptions {
+  /**
+   * Aborting asks the backend to stop the run as soon as it can (ONNX Runtime's terminate
+   * flag); `run()` then rejects. Backends that cannot stop a run may ignore it: the engine
+   * then gives up on the whole thread that runs it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ModelSession {
@@ -30,8 +44,11 @@ export interface ModelSession {
   readonly provider: string;
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
-  /** Runs the model on `inputs` (in `this.inputs` order); returns tensor outputs in order. */
-  run(inputs: readonly Tensor[]): Promise<Tensor[]>;
+  /**
+   * Runs the model on `inputs` (in `this.inputs` order). The result has one slot per entry
+   * of `this.outputs`: a tensor, or `undefined` for an output that is not a tensor.
+   */
+  run(inputs: readonly Tensor[], options?: RunOptions): Promise<(Tensor | undefined)[]>;
   /** Releases the session's resources. */
   close(): Promise<void>;
 }
@@ -39,6 +56,8 @@ export interface ModelSession {
 export interface Backend {
   /** Provider name, as in `ModelSession.provider`. */
   readonly name: string;
+  /** The runtime's version for INFO (`1.30.0`), when it has one. */
+  readonly version?: string | undefined;
   /** Whether this backend can run here (library loads, adapter exists, ...). */
   available(): Promise<boolean>;
   /** Parses and prepares a model; throws a `CommandError` with the backend's message. */

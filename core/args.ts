@@ -22,7 +22,7 @@ export function parseIntOrUndefined(arg: Uint8Array): number | undefined {
     i = 1;
     if (n === 1) return undefined;
   }
-  if (arg[i] === 48 && n > i + 1) return undefined;
+  if (arg[i] === 48 && (n > i + 1 || negative)) return undefined;
   let value = 0;
   for (; i < n; i++) {
     const c = arg[i] as number;

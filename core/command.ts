@@ -48,24 +48,86 @@ export interface CommandSpec {
   readonly handler: Handler;
   /** Container commands (CLIENT, CONFIG, ...) list their subcommands for COMMAND DOCS. */
   readonly subcommands?: readonly SubcommandDoc[];
+  /**
+   * Syntax after the name in Redis's doc notation (`key value [NX | XX] [key ...]`); COMMAND
+   * DOCS turns it into argument docs, which redis-cli shows as hints.
+   */
+  readonly arguments?: string;
+  /** `flags` as bits (see `hasFlag`), computed once by `command()` for the dispatch hot path. */
+  readonly flagMask: number;
 }
 
 export interface SubcommandDoc {
+  /** Lower-case subcommand name without its container (`setname`). */
   readonly name: string;
   readonly arity: number;
   readonly summary: string;
+  readonly arguments?: string;
 }
 
+const FLAG_NAMES: readonly CommandFlag[] = [
+  "write",
+  "readonly",
+  "denyoom",
+  "admin",
+  "pubsub",
+  "noscript",
+  "blocking",
+  "loading",
+  "stale",
+  "fast",
+  "no_auth",
+  "no_multi",
+  "allow_busy",
+  "module",
+  "movablekeys",
+];
+
+function flagBit(flag: CommandFlag): number {
+  return 1 << FLAG_NAMES.indexOf(flag);
+}
+
+/** True when `spec` carries `flag` (a bit test: dispatch asks this for every request). */
+export function hasFlag(spec: CommandSpec, flag: CommandFlag): boolean {
+  return (spec.flagMask & flagBit(flag)) !== 0;
+}
+
+type SpecInput =
+  & Omit<CommandSpec, "firstKey" | "lastKey" | "step" | "since" | "flagMask">
+  & Partial<Omit<CommandSpec, "flagMask">>;
+
 /** Builds a row with Redis's defaults: no keys, since 1.0.0. */
-export function command(
-  spec: Omit<CommandSpec, "firstKey" | "lastKey" | "step" | "since"> & Partial<CommandSpec>,
-): CommandSpec {
-  return { firstKey: 0, lastKey: 0, step: 0, since: "1.0.0", ...spec };
+export function command(spec: SpecInput): CommandSpec {
+  const flagMask = spec.flags.reduce((mask, flag) => mask | flagBit(flag), 0);
+  return { firstKey: 0, lastKey: 0, step: 0, since: "1.0.0", ...spec, flagMask };
+}
+
+/** Hash of a name's bytes, ASCII letters folded to lower case (FNV-1a, 32 bits). */
+function nameHash(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    let c = bytes[i] as number;
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** True when `bytes`, lower-cased, spell `name` (an ASCII command name). */
+function spells(bytes: Uint8Array, name: string): boolean {
+  if (bytes.length !== name.length) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    let c = bytes[i] as number;
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== name.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** The command table: name → spec. */
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>();
+  private readonly byHash = new Map<number, CommandSpec>();
 
   constructor(rows: readonly (readonly CommandSpec[])[]) {
     for (const family of rows) {
@@ -74,12 +136,23 @@ export class CommandTable {
           throw new Error(`inferdb internal: duplicate command ${spec.name}`);
         }
         this.byName.set(spec.name, spec);
+        const hash = nameHash(new TextEncoder().encode(spec.name));
+        if (this.byHash.has(hash)) {
+          throw new Error(`inferdb internal: command hash clash ${spec.name}`);
+        }
+        this.byHash.set(hash, spec);
       }
     }
   }
 
   get(name: string): CommandSpec | undefined {
     return this.byName.get(name);
+  }
+
+  /** Looks a command up by its name's bytes, in any case, without building a string. */
+  lookup(bytes: Uint8Array): CommandSpec | undefined {
+    const spec = this.byHash.get(nameHash(bytes));
+    return spec !== undefined && spells(bytes, spec.name) ? spec : undefined;
   }
 
   all(): IterableIterator<CommandSpec> {

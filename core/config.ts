@@ -36,10 +36,38 @@ export const PARAMS = {
     min: 0,
     max: 65535,
     immutable: true,
-    help: "HTTP port (reserved; 0 disables)",
+    help: "HTTP port (0 disables)",
   },
   "requirepass": { kind: "string", default: "", help: "password for AUTH (empty: none)" },
   "dir": { kind: "string", default: "./data", help: "data directory for snapshots and logs" },
+  "dbfilename": { kind: "string", default: "dump.idb", help: "snapshot file name in dir" },
+  "save": {
+    kind: "string",
+    default: "3600 1 300 100 60 10000",
+    help: 'snapshot after <seconds> <changes> pairs ("" disables)',
+  },
+  "appendonly": { kind: "bool", default: false, help: "log every write to the append-only file" },
+  "appendfilename": {
+    kind: "string",
+    default: "appendonly.aof",
+    help: "append-only file name in dir",
+  },
+  "appendfsync": {
+    kind: "enum",
+    default: "everysec",
+    choices: ["always", "everysec", "no"],
+    help: "fsync the append-only file before each reply, once a second, or never",
+  },
+  "aof-load-truncated": {
+    kind: "bool",
+    default: true,
+    help: "load an append-only file whose last write was cut short, dropping it",
+  },
+  "start-empty-on-corrupt": {
+    kind: "bool",
+    default: false,
+    help: "move a corrupt data file aside and start empty instead of refusing to start",
+  },
   "loglevel": {
     kind: "enum",
     default: "notice",
@@ -87,6 +115,12 @@ export const PARAMS = {
     help: "slowlog threshold in µs",
   },
   "slowlog-max-len": { kind: "int", default: 128, min: 0, help: "slowlog entries kept" },
+  "lua-time-limit": {
+    kind: "int",
+    default: 5000,
+    min: 0,
+    help: "accepted for client compatibility (SmartRedis sets it); there is no Lua",
+  },
   "tensor-max-bytes": {
     kind: "bytes",
     default: 512 * MIB,
@@ -99,6 +133,95 @@ export const PARAMS = {
     min: 1,
     max: 1024,
     help: "most dimensions a tensor may have",
+  },
+  "dag-max-ops": {
+    kind: "int",
+    default: 1024,
+    min: 1,
+    max: 1_000_000,
+    help: "most ops one AI.DAGEXECUTE may chain",
+  },
+  "dag-max-tensor-bytes": {
+    kind: "bytes",
+    default: 1024 * MIB,
+    min: 1,
+    help: "most bytes of tensors one DAG may create (TENSORSETs and op outputs)",
+  },
+  "script-max-steps": {
+    kind: "int",
+    default: 100_000_000,
+    min: 1000,
+    help: "statements, loop iterations and calls one script run may take",
+  },
+  "script-max-memory": {
+    kind: "bytes",
+    default: 1024 * MIB,
+    min: MIB,
+    help: "bytes one script run may allocate in all (tensors, lists, strings)",
+  },
+  "threads-per-queue": {
+    kind: "int",
+    default: 1,
+    min: 1,
+    max: 64,
+    immutable: true,
+    help: "runs one device queue serves at once (RedisAI's THREADS_PER_QUEUE)",
+  },
+  "intra-op-parallelism": {
+    kind: "int",
+    default: 0,
+    min: 0,
+    max: 1024,
+    help: "threads per model run, for models stored later (0: the cores left per queue thread)",
+  },
+  "inter-op-parallelism": {
+    kind: "int",
+    default: 0,
+    min: 0,
+    max: 1024,
+    help: "threads running independent graph nodes, for models stored later (0: default)",
+  },
+  "model-execution-timeout": {
+    kind: "int",
+    default: 5000,
+    min: 0,
+    help: "stop a model run after this many ms (RedisAI's MODEL_EXECUTION_TIMEOUT; 0: never)",
+  },
+  "model-chunk-size": {
+    kind: "bytes",
+    default: 535822336,
+    min: 1,
+    help: "AI.MODELGET returns blobs this long or longer in chunks of this size",
+  },
+  "backendspath": {
+    kind: "string",
+    default: "backends",
+    help: "AI.CONFIG BACKENDSPATH (kept for clients; backends are built in)",
+  },
+  "onnx-provider": {
+    kind: "enum",
+    default: "auto",
+    choices: [
+      "auto",
+      "onnxruntime-node",
+      "onnxruntime-web",
+      "onnxruntime-web-webgpu",
+      "inferdb-webgpu",
+    ],
+    help: "ONNX runtime for CPU devices (auto: native where it loads, else WASM)",
+  },
+  "onnxruntime-lib": {
+    kind: "string",
+    default: "",
+    immutable: true,
+    help: "libonnxruntime for the native provider (empty: onnxruntime-node's)",
+  },
+  "gpu-memory-max": {
+    kind: "bytes",
+    default: 0,
+    min: 0,
+    immutable: true,
+    help: "cap on GPU buffer memory per GPU worker (0: the device's own limit)",
   },
 } as const satisfies Record<string, ParamSpec>;
 
@@ -155,12 +278,16 @@ export function setParam(config: Config, name: string, raw: string, startup = fa
         ? (/^-?\d+$/.test(raw) ? Number(raw) : undefined)
         : parseBytes(raw);
       if (n === undefined || !Number.isSafeInteger(n)) {
-        throw invalid("argument couldn't be parsed into an integer");
+        throw invalid(
+          spec.kind === "int"
+            ? "argument couldn't be parsed into an integer"
+            : "argument must be a memory value",
+        );
       }
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
         throw invalid(
           "argument must be between " + (spec.min ?? 0) + " and " +
-            (spec.max ?? Number.MAX_SAFE_INTEGER) + " inclusive",
+            (spec.max ?? "9223372036854775807") + " inclusive",
         );
       }
       value = n;

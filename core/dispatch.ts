@@ -5,11 +5,12 @@
  * keep replies in request order.
  */
 import type { ClientState } from "./client.ts";
-import type { CommandContext, CommandSpec } from "./command.ts";
+import { type CommandContext, type CommandSpec, hasFlag } from "./command.ts";
 import { CommandError, errors } from "./errors.ts";
 import { text } from "./keys.ts";
 import { PushReply, QUEUED, Reply, Status } from "./reply.ts";
 import type { ServerState } from "./server_state.ts";
+import { slowlogArgs } from "./slowlog.ts";
 
 /** Commands that act on the transaction itself rather than being queued. */
 const TX_CONTROL = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
@@ -21,22 +22,28 @@ export function dispatch(
 ): Reply | Promise<Reply> {
   const first = args[0];
   if (first === undefined) return null;
-  const typed = text(first);
-  const name = typed.toLowerCase();
-  const spec = server.table.get(name);
+  const spec = server.table.lookup(first);
   if (spec === undefined) {
     if (client.multi !== undefined) client.multiFailed = true;
-    return countError(server, errors.unknownCommand(typed, args.slice(1).map(text)));
+    return countError(server, errors.unknownCommand(text(first), args.slice(1).map(text)));
   }
-  if (!client.authenticated && !spec.flags.includes("no_auth")) {
+  const name = spec.name;
+  if (!client.authenticated && !hasFlag(spec, "no_auth")) {
     return countError(server, errors.noAuth());
   }
   if (spec.arity > 0 ? args.length !== spec.arity : args.length < -spec.arity) {
     if (client.multi !== undefined) client.multiFailed = true;
     server.stat(name).rejected++;
-    return countError(server, errors.arity(spec.flags.includes("module") ? typed : name));
+    return countError(server, errors.arity(hasFlag(spec, "module") ? text(first) : name));
+  }
+  if (server.persistence?.loading && !hasFlag(spec, "loading")) {
+    return countError(server, errors.loading());
   }
   if (client.multi !== undefined && !TX_CONTROL.has(name)) {
+    if (hasFlag(spec, "no_multi")) {
+      client.multiFailed = true;
+      return countError(server, new CommandError("ERR Command not allowed inside a transaction"));
+    }
     client.multi.push({ args });
     return QUEUED;
   }
@@ -50,7 +57,7 @@ export function run(
   spec: CommandSpec,
   args: readonly Uint8Array[],
 ): Reply | Promise<Reply> {
-  if (spec.flags.includes("denyoom")) {
+  if (hasFlag(spec, "denyoom")) {
     try {
       server.keyspace.checkMemory();
     } catch (e) {
@@ -62,6 +69,7 @@ export function run(
   client.lastCommand = spec.name;
   const ctx: CommandContext = { server, client, db: server.keyspace.db(client.dbIndex) };
   const startMs = performance.now();
+  const changes = server.keyspace.changes;
   let reply: Reply | Promise<Reply>;
   try {
     reply = spec.handler(ctx, args);
@@ -70,11 +78,31 @@ export function run(
   }
   if (reply instanceof Promise) {
     return reply.then(
-      (r) => finish(server, client, spec, args, startMs, r),
+      (r) => finish(server, client, spec, args, startMs, logWrite(ctx, spec, args, changes, r)),
       (e) => finish(server, client, spec, args, startMs, toErrorReply(e)),
     );
   }
-  return finish(server, client, spec, args, startMs, reply);
+  return finish(server, client, spec, args, startMs, logWrite(ctx, spec, args, changes, reply));
+}
+
+/**
+ * Hands a successful write that changed the keyspace to persistence (append-only log).
+ * Blocking AI runs are never logged as commands: they log each output as a value
+ * (`logKeyWrite`), and writes their scripts make are logged by their own dispatch.
+ */
+function logWrite(
+  ctx: CommandContext,
+  spec: CommandSpec,
+  args: readonly Uint8Array[],
+  changesBefore: number,
+  reply: Reply,
+): Reply {
+  const persistence = ctx.server.persistence;
+  if (
+    ctx.server.keyspace.changes !== changesBefore && persistence !== undefined &&
+    !(reply instanceof CommandError) && hasFlag(spec, "write") && !hasFlag(spec, "blocking")
+  ) persistence.logCommand(ctx, spec, args);
+  return reply;
 }
 
 function finish(
@@ -89,6 +117,7 @@ function finish(
   const stat = server.stat(spec.name);
   stat.calls++;
   stat.usec += durationUs;
+  stat.latency.observe(durationUs);
   server.totalCommands++;
   if (reply instanceof CommandError) {
     stat.failed++;
@@ -100,7 +129,7 @@ function finish(
       id: server.slowlogNextId++,
       timeSec: Math.floor(server.now() / 1000),
       durationUs,
-      args: args.slice(0, 32),
+      args: slowlogArgs(args),
       addr: client.addr,
       name: client.name,
     });

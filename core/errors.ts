@@ -65,6 +65,7 @@ export const errors = {
     ),
   oom: () => new CommandError("OOM command not allowed when used memory > 'maxmemory'.", "oom"),
   dbIndex: () => new CommandError("ERR DB index is out of range"),
+  loading: () => new CommandError("LOADING Redis is loading the dataset in memory", "unavailable"),
   invalidExpire: (cmd: string) => new CommandError(`ERR invalid expire time in '${cmd}' command`),
   indexRange: () => new CommandError("ERR index out of range"),
 } as const;

@@ -6,14 +6,23 @@
  * change counter and `usedBytes` stay exact; an expired key is never returned.
  */
 import { CommandError, errors } from "./errors.ts";
+import type { Deque } from "./deque.ts";
 import type { Tensor } from "./tensor.ts";
+import type { ScriptValue } from "./script_value.ts";
+import type { ModelValue } from "./model_value.ts";
 import { globMatch } from "./glob.ts";
 
+/**
+ * Byte values (strings, hash values, list items) are replaced, never changed in place: a
+ * background save shares them (it copies only the Map and Deque containers).
+ */
 interface EntryValues {
   string: Uint8Array;
   hash: Map<string, Uint8Array>;
-  list: Uint8Array[];
+  list: Deque<Uint8Array>;
   tensor: Tensor;
+  script: ScriptValue;
+  model: ModelValue;
 }
 
 export type EntryType = keyof EntryValues;
@@ -30,6 +39,8 @@ export const TYPE_NAMES: Readonly<Record<EntryType, string>> = {
   hash: "hash",
   list: "list",
   tensor: "AI_TENSOR",
+  script: "AI_SCRIPT",
+  model: "AI__MODEL",
 };
 
 /** Fixed bookkeeping cost charged per key, in the spirit of Redis's dictEntry + robj. */
@@ -47,7 +58,7 @@ export class Keyspace {
   readonly dbs: Db[];
   usedBytes = 0;
   maxmemoryBytes = 0;
-  /** Writes since the last snapshot. */
+  /** Writes since start-up (persistence keeps its own baseline for save points). */
   changes = 0;
   readonly expiredKeys = { count: 0 };
   readonly keyspaceHits = { count: 0 };
@@ -229,18 +240,31 @@ export function stringBytes(value: Uint8Array): number {
   return value.byteLength + 16;
 }
 
-/** Size estimate of a hash (recomputed after a mutation; hashes are small in practice). */
+/** Size estimate of an empty hash or list. */
+export const AGGREGATE_BYTES = 64;
+
+/** Size estimate of a whole hash; commands adjust it per field with `hashFieldBytes`. */
 export function hashBytes(value: Map<string, Uint8Array>): number {
-  let n = 64;
-  for (const [field, v] of value) n += field.length + v.byteLength + 32;
+  let n = AGGREGATE_BYTES;
+  for (const [field, v] of value) n += hashFieldBytes(field, v);
   return n;
 }
 
-/** Size estimate of a list. */
-export function listBytes(value: Uint8Array[]): number {
-  let n = 64;
-  for (const v of value) n += v.byteLength + 16;
+/** Size estimate of one hash field and its value. */
+export function hashFieldBytes(field: string, value: Uint8Array): number {
+  return field.length + value.byteLength + 32;
+}
+
+/** Size estimate of a whole list; commands adjust it per item with `listItemBytes`. */
+export function listBytes(value: Iterable<Uint8Array>): number {
+  let n = AGGREGATE_BYTES;
+  for (const v of value) n += listItemBytes(v);
   return n;
+}
+
+/** Size estimate of one list item. */
+export function listItemBytes(value: Uint8Array): number {
+  return value.byteLength + 16;
 }
 
 export { CommandError };

@@ -42,6 +42,12 @@ export class PushReply {
   constructor(readonly items: readonly Reply[]) {}
 }
 
+/** The nil array (`*-1` under RESP2, `_` under RESP3): EXEC aborted by WATCH. */
+export class NullArrayReply {
+  private constructor() {}
+  static readonly instance = new NullArrayReply();
+}
+
 export type Reply =
   | null
   | number
@@ -56,7 +62,8 @@ export type Reply =
   | DoubleReply
   | BoolReply
   | VerbatimReply
-  | PushReply;
+  | PushReply
+  | NullArrayReply;
 
 export const OK = new Status("OK");
 export const QUEUED = new Status("QUEUED");

@@ -7,12 +7,16 @@ import type { ClientState } from "./client.ts";
 import type { CommandTable } from "./command.ts";
 import type { Config } from "./config.ts";
 import { Keyspace } from "./keyspace.ts";
+import { LatencyHistogram } from "./latency_histogram.ts";
+import type { Persistence } from "./persist/persistence.ts";
 
 export interface CommandStat {
   calls: number;
   usec: number;
   rejected: number;
   failed: number;
+  /** Latency distribution (Prometheus histograms on `/metrics`). */
+  readonly latency: LatencyHistogram;
 }
 
 export interface SlowlogEntry {
@@ -45,6 +49,8 @@ export class ServerState {
   netOutputBytes = 0;
   /** Extra INFO sections registered by other layers (persistence, ai, ...), in order. */
   readonly infoSections = new Map<string, InfoSection>();
+  /** Snapshots and the append-only log (installed by main.ts `start()`). */
+  persistence: Persistence | undefined;
   /** Installed by main.ts: stops the process after an optional save. */
   shutdown: (save: boolean | undefined) => Promise<void> = () => Promise.resolve();
   /** Bound TCP port, for CLUSTER replies. */
@@ -65,7 +71,7 @@ export class ServerState {
   stat(name: string): CommandStat {
     let stat = this.commandStats.get(name);
     if (stat === undefined) {
-      stat = { calls: 0, usec: 0, rejected: 0, failed: 0 };
+      stat = { calls: 0, usec: 0, rejected: 0, failed: 0, latency: new LatencyHistogram() };
       this.commandStats.set(name, stat);
     }
     return stat;

@@ -30,6 +30,8 @@ export interface RespReaderLimits {
   readonly bigArgBytes?: number;
 }
 
+/** More digits than any valid length needs; longer headers are refused early. */
+const HEADER_DIGITS_MAX = 16;
 const FIRST_SLAB_BYTES = 16 * 1024;
 const SLAB_BYTES = 128 * 1024;
 const READ_BYTES_MIN = 4 * 1024;
@@ -41,6 +43,8 @@ export class RespReader {
   private end = 0;
   // Multibulk state, kept across calls so parsing resumes where it stopped.
   private args: Uint8Array[] = [];
+  /** Bytes of the arguments already parsed for the request being read. */
+  private argsBytes = 0;
   private argsLeft = 0;
   private big: Uint8Array | undefined;
   private bigFilled = 0;
@@ -57,22 +61,31 @@ export class RespReader {
     this.bigArgBytes = limits.bigArgBytes ?? 32 * 1024;
   }
 
-  /** Bytes received but not yet consumed by a whole request (for query-buffer limits). */
+  /**
+   * Bytes held for requests not yet complete: unparsed input, the buffer allocated for a big
+   * argument being read, and the arguments already parsed for the request being read (for the
+   * query-buffer limit, so that a request that never ends cannot grow without bound).
+   */
   get pendingBytes(): number {
-    return this.end - this.start + this.bigFilled;
+    return this.end - this.start + (this.big?.length ?? 0) + this.argsBytes;
   }
 
   /** The region the next socket read should fill. */
   writable(): Uint8Array {
-    if (this.big !== undefined) return this.big.subarray(this.bigFilled);
+    if (this.fillingBig()) return (this.big as Uint8Array).subarray(this.bigFilled);
     if (this.slab.length - this.end < READ_BYTES_MIN) this.newSlab();
     return this.slab.subarray(this.end);
   }
 
   /** Records that `n` bytes were read into the last `writable()` region. */
   commit(n: number): void {
-    if (this.big !== undefined) this.bigFilled += n;
+    if (this.fillingBig()) this.bigFilled += n;
     else this.end += n;
+  }
+
+  /** True while a big argument still waits for bytes (once full, reads go to the slab). */
+  private fillingBig(): boolean {
+    return this.big !== undefined && this.bigFilled < this.big.length;
   }
 
   /** Copies `bytes` in (for tests and in-process callers). */
@@ -92,7 +105,12 @@ export class RespReader {
     for (;;) {
       if (this.argsLeft === 0 && this.big === undefined && this.crlfLeft === 0) {
         if (this.start >= this.end) return undefined;
-        if (this.slab[this.start] !== STAR) return this.inline();
+        if (this.slab[this.start] !== STAR) {
+          const args = this.inline();
+          if (args === undefined) return undefined;
+          if (args.length > 0) return args;
+          continue; // an empty line is skipped, as Redis does
+        }
         const count = this.header(STAR);
         if (count === undefined) return undefined;
         if (count > this.argCountMax) {
@@ -106,6 +124,7 @@ export class RespReader {
       if (this.argsLeft === 0) {
         const args = this.args;
         this.args = [];
+        this.argsBytes = 0;
         return args;
       }
     }
@@ -116,6 +135,7 @@ export class RespReader {
     if (this.big !== undefined) {
       if (this.bigFilled < this.big.length) return false;
       this.args.push(this.big);
+      this.argsBytes += this.big.length;
       this.big = undefined;
       this.bigFilled = 0;
       this.crlfLeft = 2;
@@ -154,12 +174,16 @@ export class RespReader {
       return false;
     }
     this.args.push(this.slab.subarray(this.start, this.start + len));
+    this.argsBytes += len;
     this.start += len + 2;
     this.argsLeft--;
     return true;
   }
 
-  /** Parses `<prefix><integer>\r\n` at `start`; undefined (and nothing consumed) if incomplete. */
+  /**
+   * Parses `<prefix><integer>\r\n` at `start` with string2ll's rules (no `+`, no leading
+   * zeros, no `-0`); undefined (and nothing consumed) if the line is incomplete.
+   */
   private header(prefix: number): number | undefined {
     const slab = this.slab;
     let i = this.start + 1;
@@ -168,20 +192,21 @@ export class RespReader {
       negative = true;
       i++;
     }
+    const firstDigit = i;
     let value = 0;
-    let digits = 0;
     for (; i < this.end; i++) {
       const c = slab[i] as number;
       if (c === CR) break;
-      if (c < 48 || c > 57 || digits > 15) throw this.badHeader(prefix);
+      if (c < 48 || c > 57 || i - firstDigit >= HEADER_DIGITS_MAX) throw this.badHeader(prefix);
       value = value * 10 + (c - 48);
-      digits++;
     }
     if (i + 1 >= this.end) {
       if (this.end - this.start > this.inlineBytesMax) throw this.badHeader(prefix);
       return undefined;
     }
-    if (slab[i + 1] !== LF || digits === 0) throw this.badHeader(prefix);
+    const digits = i - firstDigit;
+    const leadingZero = slab[firstDigit] === 48 && (digits > 1 || negative);
+    if (slab[i + 1] !== LF || digits === 0 || leadingZero) throw this.badHeader(prefix);
     this.start = i + 2;
     return negative ? -value : value;
   }
@@ -194,25 +219,24 @@ export class RespReader {
     );
   }
 
-  /** An inline request: one line split like redis-cli input (quotes and escapes allowed). */
+  /**
+   * An inline request: one line split as Redis's sdssplitargs splits it. Undefined when the
+   * line is incomplete; an empty array for a blank line.
+   */
   private inline(): Uint8Array[] | undefined {
-    for (;;) {
-      const lf = this.slab.subarray(this.start, this.end).indexOf(LF);
-      if (lf < 0) {
-        if (this.end - this.start > this.inlineBytesMax) {
-          throw new ProtocolError("Protocol error: too big inline request");
-        }
-        return undefined;
+    const lf = this.slab.subarray(this.start, this.end).indexOf(LF);
+    if (lf < 0) {
+      if (this.end - this.start > this.inlineBytesMax) {
+        throw new ProtocolError("Protocol error: too big inline request");
       }
-      let lineEnd = this.start + lf;
-      const next = lineEnd + 1;
-      if (lineEnd > this.start && this.slab[lineEnd - 1] === CR) lineEnd--;
-      const line = this.slab.subarray(this.start, lineEnd);
-      this.start = next;
-      const args = splitInline(line);
-      if (args.length > 0) return args;
-      if (this.start >= this.end || this.slab[this.start] === STAR) return this.next();
+      return undefined;
     }
+    let lineEnd = this.start + lf;
+    const next = lineEnd + 1;
+    if (lineEnd > this.start && this.slab[lineEnd - 1] === CR) lineEnd--;
+    const line = this.slab.subarray(this.start, lineEnd);
+    this.start = next;
+    return splitInline(line);
   }
 
   private newSlab(): void {
@@ -229,55 +253,92 @@ export class RespReader {
   }
 }
 
-/** Splits an inline line into arguments with sdssplitargs' quoting rules. */
+/**
+ * Splits an inline line into arguments exactly as Redis's sdssplitargs does: tokens are
+ * separated by spaces; `"..."` takes `\\n \\r \\t \\b \\a \\xHH` escapes, `'...'` only `\\'`;
+ * quotes may start mid-token (`a"b c"` is `ab c`) but a closing quote must be followed by a
+ * space or the end; a NUL byte ends the line. Unquoted tokens are views into `line`.
+ */
 export function splitInline(line: Uint8Array): Uint8Array[] {
+  const nul = line.indexOf(0);
+  const n = nul < 0 ? line.length : nul;
   const args: Uint8Array[] = [];
   let i = 0;
-  const n = line.length;
-  while (i < n) {
+  for (;;) {
     while (i < n && isSpace(line[i] as number)) i++;
-    if (i >= n) break;
-    const quote = line[i];
-    if (quote !== 34 && quote !== 39) {
-      const begin = i;
-      while (i < n && !isSpace(line[i] as number)) i++;
+    if (i >= n) return args;
+    const begin = i;
+    while (i < n && !endsToken(line[i] as number) && !isQuote(line[i] as number)) i++;
+    if (i >= n || endsToken(line[i] as number)) {
       args.push(line.subarray(begin, i));
       continue;
     }
-    const out: number[] = [];
-    i++;
-    for (;;) {
-      if (i >= n) throw new ProtocolError("Protocol error: unbalanced quotes in request");
-      const c = line[i] as number;
-      if (c === quote) {
-        i++;
-        if (i < n && !isSpace(line[i] as number)) {
-          throw new ProtocolError("Protocol error: unbalanced quotes in request");
-        }
-        break;
+    const out = Array.from(line.subarray(begin, i));
+    i = quotedToken(line, n, i, out);
+    args.push(Uint8Array.from(out));
+  }
+}
+
+/** Reads the quoted part of a token starting at the quote `line[i]` into `out`; returns the
+ * index after the closing quote (which ends the token). */
+function quotedToken(line: Uint8Array, n: number, i: number, out: number[]): number {
+  const quote = line[i] as number;
+  for (i++;;) {
+    if (i >= n) throw new ProtocolError("Protocol error: unbalanced quotes in request");
+    const c = line[i] as number;
+    if (c === quote) {
+      if (i + 1 < n && !isSpace(line[i + 1] as number)) {
+        throw new ProtocolError("Protocol error: unbalanced quotes in request");
       }
-      if (c === 92 && i + 1 < n) {
-        const e = line[i + 1] as number;
-        if (quote === 34 && e === 120 && i + 3 < n && isHex(line[i + 2]) && isHex(line[i + 3])) {
-          out.push(parseInt(String.fromCharCode(line[i + 2] as number, line[i + 3] as number), 16));
-          i += 4;
-          continue;
-        }
-        const escapes: Record<number, number> = { 110: 10, 114: 13, 116: 9, 98: 8, 97: 7 };
-        out.push(quote === 34 ? escapes[e] ?? e : e === 39 ? 39 : 92);
-        i += quote === 34 || e === 39 ? 2 : 1;
-        continue;
-      }
+      return i + 1;
+    }
+    if (c === BACKSLASH && i + 1 < n) {
+      i = escape(line, i, quote, out);
+    } else {
       out.push(c);
       i++;
     }
-    args.push(Uint8Array.from(out));
   }
-  return args;
 }
 
+const ESCAPES: Readonly<Record<number, number>> = { 110: 10, 114: 13, 116: 9, 98: 8, 97: 7 };
+const BACKSLASH = 92;
+
+/** Handles a backslash at `line[i]` inside quotes; returns the index after the escape. */
+function escape(line: Uint8Array, i: number, quote: number, out: number[]): number {
+  const e = line[i + 1] as number;
+  if (quote === SINGLE_QUOTE) {
+    // Only \' is an escape inside single quotes; any other backslash is literal.
+    if (e === SINGLE_QUOTE) {
+      out.push(SINGLE_QUOTE);
+      return i + 2;
+    }
+    out.push(BACKSLASH);
+    return i + 1;
+  }
+  if (e === 120 && isHex(line[i + 2]) && isHex(line[i + 3])) {
+    out.push(parseInt(String.fromCharCode(line[i + 2] as number, line[i + 3] as number), 16));
+    return i + 4;
+  }
+  out.push(ESCAPES[e] ?? e);
+  return i + 2;
+}
+
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+
+function isQuote(c: number): boolean {
+  return c === DOUBLE_QUOTE || c === SINGLE_QUOTE;
+}
+
+/** What isspace() accepts: separators between tokens and after a closing quote. */
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
+
+/** What ends an unquoted token in sdssplitargs (not \v or \f, unlike isspace). */
+function endsToken(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 function isHex(c: number | undefined): boolean {

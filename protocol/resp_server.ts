@@ -79,13 +79,28 @@ export class RespServer {
     const reader = new RespReader({ bulkBytesMax: server.config["proto-max-bulk-len"] });
     const writer = new RespWriter();
     let processing = false;
-    let writing: Promise<void> = Promise.resolve();
+    // Batches of replies leave in order; each waits until the writes it acknowledges are
+    // durable (appendfsync always). One drain loop runs while there is anything to send.
+    const outbox: { chunks: Uint8Array[]; durable: Promise<void> | undefined }[] = [];
+    let draining: Promise<void> | undefined;
+    const drain = async (): Promise<void> => {
+      try {
+        for (let batch = outbox.shift(); batch !== undefined; batch = outbox.shift()) {
+          if (batch.durable !== undefined) await batch.durable;
+          await writeAll(conn, batch.chunks);
+        }
+      } finally {
+        draining = undefined;
+      }
+    };
     const flush = (): Promise<void> => {
       const chunks = writer.take();
-      if (chunks.length === 0) return writing;
-      for (const c of chunks) server.netOutputBytes += c.length;
-      writing = writing.then(() => writeAll(conn, chunks));
-      return writing;
+      if (chunks.length > 0) {
+        for (const c of chunks) server.netOutputBytes += c.length;
+        outbox.push({ chunks, durable: server.persistence?.durable() });
+        draining ??= drain();
+      }
+      return draining ?? Promise.resolve();
     };
     const remote = conn.remoteAddr as Deno.NetAddr;
     const local = conn.localAddr as Deno.NetAddr;
@@ -150,7 +165,7 @@ export class RespServer {
       let reply = dispatch(this.server, client, args);
       if (reply instanceof Promise) {
         client.blocked = true;
-        void flush();
+        flush().catch(() => {}); // a failure resurfaces at the batch's last flush
         reply = await reply;
         client.blocked = false;
       }

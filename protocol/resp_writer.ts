@@ -4,11 +4,12 @@
  * written from its own bytes, never copied. `take()` hands out everything buffered, so a
  * pipelined batch of replies leaves in one write.
  */
-import { CommandError } from "../core/errors.ts";
+import { assert, CommandError } from "../core/errors.ts";
 import {
   BoolReply,
   DoubleReply,
   MapReply,
+  NullArrayReply,
   PushReply,
   Reply,
   SetReply,
@@ -17,6 +18,10 @@ import {
 } from "../core/reply.ts";
 
 const encoder = new TextEncoder();
+const COLON = 58;
+const DOLLAR = 36;
+const STAR = 42;
+const PERCENT = 37;
 const CRLF_BYTES = 2;
 
 export class RespWriter {
@@ -72,17 +77,33 @@ export class RespWriter {
     }
     if (reply instanceof VerbatimReply) return this.verbatim(reply.text);
     if (reply instanceof PushReply) return this.array(this.protocol === 3 ? ">" : "*", reply.items);
+    if (reply instanceof NullArrayReply) {
+      return this.ascii(this.protocol === 3 ? "_\r\n" : "*-1\r\n");
+    }
+    // Writing nothing would leave the client waiting forever; fail loudly instead.
+    assert(false, `unknown reply kind ${Object.prototype.toString.call(reply)}`);
   }
 
   /** Raw pre-encoded bytes (constant replies). */
   raw(bytes: Uint8Array): void {
     this.reserve(bytes.length);
+    if (bytes.length < 16) {
+      const buf = this.buf;
+      let at = this.len;
+      for (let i = 0; i < bytes.length; i++) buf[at++] = bytes[i] as number;
+      this.len = at;
+      return;
+    }
     this.buf.set(bytes, this.len);
     this.len += bytes.length;
   }
 
   private integer(n: number): void {
-    if (Number.isInteger(n)) return this.ascii(`:${n}\r\n`);
+    // From 1e21 on `String(n)` uses an exponent (`1e+21`); a bigint prints every digit.
+    if (Number.isSafeInteger(n)) return this.header(COLON, n);
+    if (Number.isInteger(n)) {
+      return this.ascii(Math.abs(n) < 1e21 ? `:${n}\r\n` : `:${BigInt(n)}\r\n`);
+    }
     this.double(n);
   }
 
@@ -93,13 +114,14 @@ export class RespWriter {
   }
 
   private array(prefix: string, items: readonly Reply[]): void {
-    this.ascii(`${prefix}${items.length}\r\n`);
+    this.header(prefix.charCodeAt(0), items.length);
     for (const item of items) this.write(item);
   }
 
   private map(reply: MapReply): void {
     const n = reply.entries.length;
-    this.ascii(this.protocol === 3 ? `%${n}\r\n` : `*${n * 2}\r\n`);
+    if (this.protocol === 3) this.header(PERCENT, n);
+    else this.header(STAR, n * 2);
     for (const [k, v] of reply.entries) {
       this.write(k);
       this.write(v);
@@ -121,7 +143,7 @@ export class RespWriter {
   }
 
   private bulk(bytes: Uint8Array): void {
-    this.ascii(`$${bytes.length}\r\n`);
+    this.header(DOLLAR, bytes.length);
     if (bytes.length >= this.bigChunkBytes) {
       this.flushBuf();
       this.chunks.push(bytes);
@@ -134,7 +156,7 @@ export class RespWriter {
 
   private bulkText(value: string): void {
     if (isAscii(value)) {
-      this.ascii(`$${value.length}\r\n`);
+      this.header(DOLLAR, value.length);
       this.ascii(value);
       this.ascii("\r\n");
       return;
@@ -146,6 +168,31 @@ export class RespWriter {
   private text(value: string): void {
     if (isAscii(value)) return this.ascii(value);
     this.raw(encoder.encode(value));
+  }
+
+  /** Writes `<prefix><n>\r\n` digit by digit (no string is built); `n` is a safe integer. */
+  private header(prefix: number, n: number): void {
+    this.reserve(24);
+    const buf = this.buf;
+    let at = this.len;
+    buf[at++] = prefix;
+    if (n < 0) {
+      buf[at++] = 45;
+      n = -n;
+    }
+    if (n < 10) {
+      buf[at++] = 48 + n;
+    } else {
+      const start = at;
+      while (n > 0) {
+        buf[at++] = 48 + (n % 10);
+        n = Math.floor(n / 10);
+      }
+      buf.subarray(start, at).reverse();
+    }
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.len = at;
   }
 
   private ascii(value: string): void {

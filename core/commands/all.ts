@@ -2,8 +2,40 @@
  * The full command table: every family's rows. Add a family here when it lands.
  */
 import { CommandTable } from "../command.ts";
+import { aiCommands } from "./ai.ts";
+import { clusterCommands } from "./cluster.ts";
 import { connectionCommands } from "./connection.ts";
+import { dagCommands } from "./dag.ts";
+import { expireCommands } from "./expire.ts";
+import { hashCommands } from "./hash.ts";
+import { keyCommands } from "./keys.ts";
+import { listCommands } from "./list.ts";
+import { modelCommands } from "./model.ts";
+import { persistenceCommands } from "./persistence.ts";
+import { scriptCommands } from "./script.ts";
+import { serverCommands } from "./server.ts";
+import { stringEditCommands } from "./string_edits.ts";
+import { stringCommands } from "./strings.ts";
+import { tensorCommands } from "./tensor.ts";
+import { transactionCommands } from "./transactions.ts";
 
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands]);
+  return new CommandTable([
+    connectionCommands,
+    tensorCommands,
+    modelCommands,
+    aiCommands,
+    scriptCommands,
+    dagCommands,
+    serverCommands,
+    transactionCommands,
+    clusterCommands,
+    keyCommands,
+    expireCommands,
+    stringCommands,
+    stringEditCommands,
+    hashCommands,
+    listCommands,
+    persistenceCommands,
+  ]);
 }

@@ -7,6 +7,7 @@ import { CommandError, errors } from "../errors.ts";
 import { keyword, text } from "../keys.ts";
 import { MapReply, OK, PONG, Reply, Status } from "../reply.ts";
 import { parseIntArg } from "../args.ts";
+import { AI_MODULE_VERSION, REDIS_VERSION } from "../version.ts";
 
 function checkPassword(ctx: CommandContext, user: string, pass: string): void {
   const required = ctx.server.config.requirepass;
@@ -55,13 +56,13 @@ function hello(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   }
   return new MapReply([
     ["server", "redis"],
-    ["version", "7.2.0"],
+    ["version", REDIS_VERSION],
     ["proto", ctx.client.protocol],
     ["id", ctx.client.id],
     ["mode", "standalone"],
     ["role", "master"],
     ["modules", [
-      new MapReply([["name", "ai"], ["ver", 10209], ["path", "inferdb"], ["args", []]]),
+      new MapReply([["name", "ai"], ["ver", AI_MODULE_VERSION], ["path", "inferdb"], ["args", []]]),
     ]],
   ]);
 }

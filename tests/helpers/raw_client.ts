@@ -40,6 +40,18 @@ export function encodeCommand(args: readonly (string | Uint8Array | number)[]): 
   return out;
 }
 
+/** Encodes several commands back to back (one pipelined write). */
+export function encodePipeline(commands: readonly (readonly (string | Uint8Array | number)[])[]) {
+  const parts = commands.map(encodeCommand);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 export class RawClient {
   private buf = new Uint8Array(0);
   private pos = 0;

@@ -3,16 +3,23 @@
  * (no HTTP port, a temporary data directory), and tears it down afterwards.
  */
 import type { Config } from "../../core/config.ts";
-import { Running, start } from "../../main.ts";
+import { Running, start, StartOptions } from "../../main.ts";
 
 export interface TestServer extends Running {
   readonly dir: string;
 }
 
-/** Starts a server; pass config overrides. Always `await server.close()` in `finally`. */
-export async function startTestServer(config: Partial<Config> = {}): Promise<TestServer> {
+/**
+ * Starts a server; pass config overrides, and `{ httpPort: 0 }` to serve HTTP on a free port
+ * (`server.httpPort`). Always `await server.close()` in `finally`.
+ */
+export async function startTestServer(
+  config: Partial<Config> = {},
+  options: StartOptions = {},
+): Promise<TestServer> {
   const dir = await Deno.makeTempDir({ prefix: "inferdb-test-" });
-  const running = start({ port: 0, "http-port": 0, dir, ...config });
+  const running = start({ port: 0, "http-port": 0, dir, ...config }, options);
+  await running.ready;
   return {
     ...running,
     dir,

@@ -1,0 +1,77 @@
+/** Tests for config.ts: CONFIG GET/SET/RESETSTAT/REWRITE through the dispatcher. */
+import assert from "node:assert/strict";
+import { Harness, mapOf } from "../../tests/helpers/command_harness.ts";
+
+Deno.test("config() GET matches several globs case-insensitively, each name once", async () => {
+  const h = new Harness();
+  const c = h.client();
+  assert.deepEqual(await h.call(c, "CONFIG", "GET", "MAXMEMORY"), { map: [["maxmemory", "0"]] });
+  assert.deepEqual(await h.call(c, "CONFIG", "GET", "slowlog-*", "*-max-len"), {
+    map: [["slowlog-log-slower-than", "10000"], ["slowlog-max-len", "128"]],
+  });
+  assert.deepEqual(await h.call(c, "CONFIG", "GET", "no-such-thing"), { map: [] });
+  assert.deepEqual(await h.call(c, "CONFIG", "GET", "lua-time-limit"), {
+    map: [["lua-time-limit", "5000"]],
+  });
+  const everything = mapOf(await h.call(c, "CONFIG", "GET", "*"));
+  assert.equal(everything["port"], "6379");
+  assert.equal(everything["databases"], "16");
+});
+
+Deno.test("config() SET applies several pairs and mirrors maxmemory into the keyspace", async () => {
+  const h = new Harness();
+  const c = h.client();
+  assert.deepEqual(
+    await h.call(c, "CONFIG", "SET", "maxmemory", "10mb", "slowlog-max-len", "5"),
+    { status: "OK" },
+  );
+  assert.equal(h.server.config.maxmemory, 10 * 1024 * 1024);
+  assert.equal(h.server.keyspace.maxmemoryBytes, 10 * 1024 * 1024);
+  assert.equal(h.server.config["slowlog-max-len"], 5);
+});
+
+Deno.test("config() SET is all or nothing and uses Redis's error texts", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const set = (...args: string[]) => h.call(c, "CONFIG", "SET", ...args);
+  assert.deepEqual(await set("maxmemory", "1mb", "nope", "1"), {
+    error: "ERR Unknown option or number of arguments for CONFIG SET - 'nope'",
+  });
+  assert.equal(h.server.config.maxmemory, 0);
+  assert.equal(h.server.keyspace.maxmemoryBytes, 0);
+  assert.deepEqual(await set("maxmemory", "1", "MAXMEMORY", "2"), {
+    error: "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - duplicate parameter",
+  });
+  assert.deepEqual(await set("maxmemory", "lots"), {
+    error:
+      "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value",
+  });
+  assert.deepEqual(await set("slowlog-max-len", "-5"), {
+    error: "ERR CONFIG SET failed (possibly related to argument 'slowlog-max-len') - " +
+      "argument must be between 0 and 9223372036854775807 inclusive",
+  });
+  assert.deepEqual(await set("port", "1"), {
+    error:
+      "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config",
+  });
+  assert.deepEqual(await set("maxmemory", "1", "slowlog-max-len"), {
+    error: "ERR wrong number of arguments for 'config|set' command",
+  });
+  assert.deepEqual(await h.call(c, "CONFIG", "REWRITE"), {
+    error: "ERR The server is running without a config file",
+  });
+});
+
+Deno.test("config() RESETSTAT zeroes command and error statistics", async () => {
+  const h = new Harness();
+  const c = h.client();
+  await h.call(c, "PING");
+  await h.call(c, "NOPE");
+  assert.ok(h.server.commandStats.has("ping"));
+  assert.equal(h.server.errorStats.get("ERR"), 1);
+  assert.deepEqual(await h.call(c, "CONFIG", "RESETSTAT"), { status: "OK" });
+  // Only the RESETSTAT call itself is counted afterwards, as in Redis.
+  assert.deepEqual([...h.server.commandStats.keys()], ["config"]);
+  assert.equal(h.server.errorStats.size, 0);
+  assert.equal(h.server.totalCommands, 1);
+});

@@ -1,0 +1,73 @@
+/**
+ * Container commands (CLIENT, CONFIG, COMMAND, SLOWLOG, CLUSTER): one table row whose handler
+ * routes on the subcommand, checks the subcommand's arity with Redis 7 wording
+ * (`'client|kill'`), answers `HELP` from the same data and lists the subcommands for
+ * `COMMAND DOCS`. Unknown subcommands get Redis's `Try X HELP.` error.
+ */
+import { command, CommandFlag, CommandSpec, Handler, SubcommandDoc } from "../command.ts";
+import { assert, errors } from "../errors.ts";
+import { keyword, text } from "../keys.ts";
+import { Status } from "../reply.ts";
+
+export interface Subcommand extends SubcommandDoc {
+  readonly handler: Handler;
+}
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly flags: readonly CommandFlag[];
+  readonly group: string;
+  readonly summary: string;
+  readonly since?: string;
+  /** Runs when no subcommand is given (bare `COMMAND`); without it that is an arity error. */
+  readonly bare?: Handler;
+}
+
+/** Builds the row for a container command from its subcommands (HELP is added). */
+export function container(spec: ContainerSpec, subcommands: readonly Subcommand[]): CommandSpec {
+  const help: Subcommand = {
+    name: "help",
+    arity: 2,
+    summary: "Prints this help.",
+    handler: () => helpLines(spec.name, all).map((line) => new Status(line)),
+  };
+  const all = [...subcommands, help];
+  const byName = new Map(all.map((s) => [s.name.toUpperCase(), s]));
+  const { bare, ...row } = spec;
+  return command({
+    ...row,
+    arity: bare === undefined ? -2 : -1,
+    subcommands: all.map(({ name, arity, summary, arguments: syntax }) => ({
+      name,
+      arity,
+      summary,
+      ...(syntax === undefined ? {} : { arguments: syntax }),
+    })),
+    handler: (ctx, args) => {
+      const typed = args[1];
+      if (typed === undefined) {
+        assert(bare !== undefined, "arity admits no bare call");
+        return bare(ctx, args);
+      }
+      const sub = byName.get(keyword(typed));
+      if (sub === undefined) throw errors.unknownSubcommand(text(typed), spec.name);
+      const fullName = `${spec.name}|${sub.name}`;
+      if (sub.arity > 0 ? args.length !== sub.arity : args.length < -sub.arity) {
+        throw errors.arity(fullName);
+      }
+      ctx.client.lastCommand = fullName;
+      return sub.handler(ctx, args);
+    },
+  });
+}
+
+/** Redis's HELP layout: a usage line, then each subcommand's syntax and indented summary. */
+function helpLines(name: string, subcommands: readonly SubcommandDoc[]): string[] {
+  const upper = name.toUpperCase();
+  const lines = [`${upper} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`];
+  for (const sub of subcommands) {
+    lines.push(`${sub.name.toUpperCase()} ${sub.arguments ?? ""}`.trimEnd());
+    lines.push(`    ${sub.summary}`);
+  }
+  return lines;
+}

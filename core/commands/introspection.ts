@@ -1,0 +1,257 @@
+/**
+ * COMMAND: the command table describing itself (bare, COUNT, INFO, DOCS, LIST, GETKEYS), in
+ * Redis 7's reply shapes so clients that read key positions and redis-cli's help and hints
+ * work. Everything is generated from the rows, never from a second list.
+ */
+import type { CommandContext, CommandSpec, SubcommandDoc } from "../command.ts";
+import { type ArgDoc, parseSyntax } from "../command_syntax.ts";
+import { CommandError, errors } from "../errors.ts";
+import { globMatch } from "../glob.ts";
+import { keyword, text } from "../keys.ts";
+import { MapReply, Reply, SetReply, Status } from "../reply.ts";
+import { container } from "./container.ts";
+
+/** ACL categories implied by a command's group. */
+const GROUP_CATEGORIES: Readonly<Record<string, string>> = {
+  generic: "keyspace",
+  string: "string",
+  hash: "hash",
+  list: "list",
+  connection: "connection",
+  transactions: "transaction",
+  pubsub: "pubsub",
+  scripting: "scripting",
+};
+
+/** The ACL categories of a row (without `@`), derived from its flags and group. */
+function categories(spec: CommandSpec): string[] {
+  const out: string[] = [];
+  if (spec.flags.includes("write")) out.push("write");
+  if (spec.flags.includes("readonly")) out.push("read");
+  if (spec.flags.includes("admin")) out.push("admin");
+  const fromGroup = GROUP_CATEGORIES[spec.group];
+  if (fromGroup !== undefined) out.push(fromGroup);
+  out.push(spec.flags.includes("fast") ? "fast" : "slow");
+  if (spec.flags.includes("blocking")) out.push("blocking");
+  if (spec.flags.includes("admin")) out.push("dangerous");
+  return out;
+}
+
+function statusSet(items: readonly string[]): SetReply {
+  return new SetReply(items.map((s) => new Status(s)));
+}
+
+/** Redis 7 key specs for a row with fixed key positions. */
+function keySpecs(spec: CommandSpec): Reply[] {
+  if (spec.firstKey <= 0) return [];
+  const flags = spec.flags.includes("write") ? ["RW", "update"] : ["RO", "access"];
+  const lastKey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
+  return [
+    new MapReply([
+      ["flags", statusSet(flags)],
+      [
+        "begin_search",
+        new MapReply([
+          ["type", "index"],
+          ["spec", new MapReply([["index", spec.firstKey]])],
+        ]),
+      ],
+      [
+        "find_keys",
+        new MapReply([
+          ["type", "range"],
+          ["spec", new MapReply([["lastkey", lastKey], ["keystep", spec.step], ["limit", 0]])],
+        ]),
+      ],
+    ]),
+  ];
+}
+
+/** One COMMAND INFO entry (10 fields, as Redis 7); a subcommand shares its parent's flags. */
+function infoEntry(spec: CommandSpec, sub?: SubcommandDoc): Reply {
+  const cats = statusSet(categories(spec).map((c) => `@${c}`));
+  const flags = statusSet(spec.flags);
+  if (sub !== undefined) {
+    return [`${spec.name}|${sub.name}`, sub.arity, flags, 0, 0, 0, cats, new SetReply([]), [], []];
+  }
+  return [
+    spec.name,
+    spec.arity,
+    flags,
+    spec.firstKey,
+    spec.lastKey,
+    spec.step,
+    cats,
+    new SetReply([]),
+    keySpecs(spec),
+    (spec.subcommands ?? []).map((s) => infoEntry(spec, s)),
+  ];
+}
+
+function argReply(arg: ArgDoc): MapReply {
+  const entries: [Reply, Reply][] = [["name", arg.name], ["type", arg.type]];
+  if (arg.token !== undefined) entries.push(["token", arg.token]);
+  const flags = [
+    ...(arg.optional ? ["optional"] : []),
+    ...(arg.multiple ? ["multiple"] : []),
+  ];
+  if (flags.length > 0) entries.push(["flags", statusSet(flags)]);
+  if (arg.arguments !== undefined) entries.push(["arguments", arg.arguments.map(argReply)]);
+  return new MapReply(entries);
+}
+
+function docEntries(
+  doc: { summary: string; arguments?: string },
+  spec: CommandSpec,
+): [Reply, Reply][] {
+  const entries: [Reply, Reply][] = [
+    ["summary", doc.summary],
+    ["since", spec.since],
+    ["group", spec.group],
+  ];
+  if (doc.arguments !== undefined && doc.arguments !== "") {
+    entries.push(["arguments", parseSyntax(doc.arguments).map(argReply)]);
+  }
+  return entries;
+}
+
+/** One COMMAND DOCS value: summary, since, group, arguments, subcommands. */
+function docsEntry(spec: CommandSpec): MapReply {
+  const entries = docEntries(spec, spec);
+  if (spec.subcommands !== undefined) {
+    entries.push([
+      "subcommands",
+      new MapReply(
+        spec.subcommands.map((sub) => [
+          `${spec.name}|${sub.name}`,
+          new MapReply(docEntries(sub, spec)),
+        ]),
+      ),
+    ]);
+  }
+  return new MapReply(entries);
+}
+
+/** Looks up `name` or `container|sub`; the sub is returned for the latter. */
+function lookup(
+  ctx: CommandContext,
+  name: string,
+): { spec: CommandSpec; sub?: SubcommandDoc } | undefined {
+  const [top, subName, extra] = name.toLowerCase().split("|");
+  const spec = ctx.server.table.get(top ?? "");
+  if (spec === undefined || extra !== undefined) return undefined;
+  if (subName === undefined) return { spec };
+  const sub = spec.subcommands?.find((s) => s.name === subName);
+  return sub === undefined ? undefined : { spec, sub };
+}
+
+function info(ctx: CommandContext, names: readonly Uint8Array[]): Reply {
+  if (names.length === 0) return [...ctx.server.table.all()].map((spec) => infoEntry(spec));
+  return names.map((n) => {
+    const found = lookup(ctx, text(n));
+    return found === undefined ? null : infoEntry(found.spec, found.sub);
+  });
+}
+
+function docs(ctx: CommandContext, names: readonly Uint8Array[]): Reply {
+  const specs = names.length === 0 ? [...ctx.server.table.all()] : names.flatMap((n) => {
+    const found = lookup(ctx, text(n));
+    return found === undefined || found.sub !== undefined ? [] : [found.spec];
+  });
+  return new MapReply(specs.map((spec) => [spec.name, docsEntry(spec)]));
+}
+
+/** Every command and subcommand name, as COMMAND LIST reports them. */
+function allNames(ctx: CommandContext): { name: string; spec: CommandSpec }[] {
+  const out: { name: string; spec: CommandSpec }[] = [];
+  for (const spec of ctx.server.table.all()) {
+    out.push({ name: spec.name, spec });
+    for (const sub of spec.subcommands ?? []) out.push({ name: `${spec.name}|${sub.name}`, spec });
+  }
+  return out;
+}
+
+function list(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  if (args.length === 2) return allNames(ctx).map((n) => n.name);
+  if (args.length !== 5 || keyword(args[2] as Uint8Array) !== "FILTERBY") throw errors.syntax();
+  const value = text(args[4] as Uint8Array);
+  let keep: (n: { name: string; spec: CommandSpec }) => boolean;
+  switch (keyword(args[3] as Uint8Array)) {
+    case "MODULE":
+      keep = (n) => n.spec.flags.includes("module") && n.name.startsWith(`${value}.`);
+      break;
+    case "ACLCAT":
+      keep = (n) => categories(n.spec).includes(value.toLowerCase());
+      break;
+    case "PATTERN":
+      keep = (n) => globMatch(value, n.name, true);
+      break;
+    default:
+      throw errors.syntax();
+  }
+  return allNames(ctx).filter(keep).map((n) => n.name);
+}
+
+function getkeys(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  const target = args.slice(2);
+  const spec = ctx.server.table.get(text(target[0] as Uint8Array).toLowerCase());
+  if (spec === undefined) throw new CommandError("ERR Invalid command specified");
+  if (spec.arity > 0 ? target.length !== spec.arity : target.length < -spec.arity) {
+    throw new CommandError("ERR Invalid number of arguments specified for command");
+  }
+  const last = spec.lastKey < 0 ? target.length + spec.lastKey : spec.lastKey;
+  const keys: Uint8Array[] = [];
+  if (spec.firstKey > 0 && spec.step > 0) {
+    for (let i = spec.firstKey; i <= last && i < target.length; i += spec.step) {
+      keys.push(target[i] as Uint8Array);
+    }
+  }
+  if (keys.length === 0) throw new CommandError("ERR The command has no key arguments");
+  return keys;
+}
+
+export const introspectionCommands = [
+  container({
+    name: "command",
+    flags: ["loading", "stale"],
+    group: "server",
+    summary: "Returns detailed information about all commands.",
+    since: "2.8.13",
+    bare: (ctx) => info(ctx, []),
+  }, [
+    {
+      name: "count",
+      arity: 2,
+      summary: "Returns a count of commands.",
+      handler: (ctx) => ctx.server.table.size,
+    },
+    {
+      name: "info",
+      arity: -2,
+      summary: "Returns information about one, multiple or all commands.",
+      arguments: "[command-name [command-name ...]]",
+      handler: (ctx, args) => info(ctx, args.slice(2)),
+    },
+    {
+      name: "docs",
+      arity: -2,
+      summary: "Returns documentary information about one, multiple or all commands.",
+      arguments: "[command-name [command-name ...]]",
+      handler: (ctx, args) => docs(ctx, args.slice(2)),
+    },
+    {
+      name: "list",
+      arity: -2,
+      summary: "Returns a list of command names.",
+      arguments: "[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]",
+      handler: list,
+    },
+    {
+      name: "getkeys",
+      arity: -4,
+      summary: "Extracts the key names from an arbitrary command.",
+      arguments: "command [arg [arg ...]]",
+      handler: getkeys,
+    },
+  ]),
+];

@@ -1,0 +1,251 @@
+/**
+ * List commands with Redis 7 semantics: LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP (with a
+ * count), LRANGE, LLEN, LINDEX, LSET, LREM, LTRIM.
+ *
+ * A list is a `Deque` of value bytes: pushes and pops at either end are O(1) amortised and
+ * LINDEX/LSET are O(1). Memory accounting is adjusted per item; a list left empty is deleted.
+ */
+import { command } from "../command.ts";
+import type { CommandContext } from "../command.ts";
+import { Deque } from "../deque.ts";
+import { CommandError, errors } from "../errors.ts";
+import { parseIndexArg, parseInt64 } from "../int64.ts";
+import type { Entry } from "../keyspace.ts";
+import { AGGREGATE_BYTES, listItemBytes } from "../keyspace.ts";
+import { NullArrayReply, OK, Reply } from "../reply.ts";
+import { ownedBytes } from "../value_arena.ts";
+import { commitAggregate, commitShrunk, keyAt, readTyped } from "./access.ts";
+
+type ListEntry = Extract<Entry, { type: "list" }>;
+
+function push(
+  ctx: CommandContext,
+  args: readonly Uint8Array[],
+  front: boolean,
+  onlyExisting: boolean,
+): number {
+  const key = keyAt(args, 1);
+  const found = ctx.db.getTyped(key, "list");
+  if (found === undefined && onlyExisting) return 0;
+  const entry: ListEntry = found ?? { type: "list", value: new Deque(), bytes: AGGREGATE_BYTES };
+  let delta = 0;
+  for (let i = 2; i < args.length; i++) {
+    const item = ownedBytes(args[i] as Uint8Array);
+    if (front) entry.value.pushFront(item);
+    else entry.value.pushBack(item);
+    delta += listItemBytes(item);
+  }
+  commitAggregate(ctx.db, key, entry, found === undefined, delta);
+  return entry.value.length;
+}
+
+function pop(ctx: CommandContext, args: readonly Uint8Array[], front: boolean): Reply {
+  if (args.length > 3) throw errors.arity(front ? "lpop" : "rpop");
+  let count: number | undefined;
+  if (args.length === 3) count = parsePositive(args[2] as Uint8Array);
+  const key = keyAt(args, 1);
+  const entry = ctx.db.getTyped(key, "list");
+  if (entry === undefined) return count === undefined ? null : NullArrayReply.instance;
+  if (count === 0) return [];
+  const list = entry.value;
+  const n = Math.min(count ?? 1, list.length);
+  const items: Uint8Array[] = [];
+  let delta = 0;
+  for (let i = 0; i < n; i++) {
+    const item = (front ? list.popFront() : list.popBack()) as Uint8Array;
+    items.push(item);
+    delta -= listItemBytes(item);
+  }
+  commitShrunk(ctx.db, key, entry, list.length, delta);
+  return count === undefined ? items[0] ?? null : items;
+}
+
+/** A count that must be ≥ 0 (Redis's getPositiveLongFromObjectOrReply and its wording). */
+function parsePositive(arg: Uint8Array): number {
+  const value = parseInt64(arg);
+  if (value === undefined || value < 0) {
+    throw new CommandError("ERR value is out of range, must be positive");
+  }
+  return Number(value);
+}
+
+function lrange(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  let start = parseIndexArg(args[2] as Uint8Array);
+  let end = parseIndexArg(args[3] as Uint8Array);
+  const list = readTyped(ctx.db, keyAt(args, 1), "list")?.value;
+  if (list === undefined) return [];
+  const n = list.length;
+  if (start < 0) start = n + start;
+  if (end < 0) end = n + end;
+  if (start < 0) start = 0;
+  if (start > end || start >= n) return [];
+  return list.slice(start, Math.min(end, n - 1) + 1);
+}
+
+function lindex(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  let index = parseIndexArg(args[2] as Uint8Array);
+  const list = readTyped(ctx.db, keyAt(args, 1), "list")?.value;
+  if (list === undefined) return null;
+  if (index < 0) index += list.length;
+  return list.at(index) ?? null;
+}
+
+function lset(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  let index = parseIndexArg(args[2] as Uint8Array);
+  const key = keyAt(args, 1);
+  const entry = ctx.db.getTyped(key, "list");
+  if (entry === undefined) throw errors.noSuchKey();
+  const list = entry.value;
+  if (index < 0) index += list.length;
+  const old = list.at(index);
+  if (old === undefined) throw errors.indexRange();
+  const item = ownedBytes(args[3] as Uint8Array);
+  list.set(index, item);
+  ctx.db.resize(key, entry, entry.bytes + listItemBytes(item) - listItemBytes(old));
+  return OK;
+}
+
+function lrem(ctx: CommandContext, args: readonly Uint8Array[]): number {
+  const count = parseIndexArg(args[2] as Uint8Array);
+  const key = keyAt(args, 1);
+  const entry = ctx.db.getTyped(key, "list");
+  if (entry === undefined) return 0;
+  const list = entry.value;
+  const target = args[3] as Uint8Array;
+  const limit = count === 0 ? Infinity : Math.abs(count);
+  // Indexes to drop, found from the head (count ≥ 0) or from the tail (count < 0).
+  const drop = new Set<number>();
+  for (let k = 0; k < list.length && drop.size < limit; k++) {
+    const i = count < 0 ? list.length - 1 - k : k;
+    if (equalBytes(list.at(i) as Uint8Array, target)) drop.add(i);
+  }
+  if (drop.size === 0) return 0;
+  list.retain((_, i) => !drop.has(i));
+  const delta = -drop.size * listItemBytes(target);
+  commitShrunk(ctx.db, key, entry, list.length, delta);
+  return drop.size;
+}
+
+function ltrim(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  let start = parseIndexArg(args[2] as Uint8Array);
+  let end = parseIndexArg(args[3] as Uint8Array);
+  const key = keyAt(args, 1);
+  const entry = ctx.db.getTyped(key, "list");
+  if (entry === undefined) return OK;
+  const list = entry.value;
+  const n = list.length;
+  if (start < 0) start = n + start;
+  if (end < 0) end = n + end;
+  if (start < 0) start = 0;
+  const empty = start > end || start >= n;
+  const dropFront = empty ? n : start;
+  const dropBack = empty ? 0 : n - Math.min(end, n - 1) - 1;
+  if (dropFront + dropBack === 0) return OK;
+  let delta = 0;
+  for (let i = 0; i < dropFront; i++) delta -= listItemBytes(list.popFront() as Uint8Array);
+  for (let i = 0; i < dropBack; i++) delta -= listItemBytes(list.popBack() as Uint8Array);
+  commitShrunk(ctx.db, key, entry, list.length, delta);
+  return OK;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const lists = { group: "list", firstKey: 1, lastKey: 1, step: 1 } as const;
+
+function pushRow(name: string, front: boolean, onlyExisting: boolean) {
+  const end = front ? "Prepends" : "Appends";
+  return command({
+    name,
+    arity: -3,
+    flags: ["write", "denyoom", "fast"],
+    ...lists,
+    summary: onlyExisting
+      ? `${end} one or more elements to a list only when the list exists.`
+      : `${end} one or more elements to a list. Creates the key if it doesn't exist.`,
+    since: onlyExisting ? "2.2.0" : "1.0.0",
+    arguments: "key element [element ...]",
+    handler: (ctx, args) => push(ctx, args, front, onlyExisting),
+  });
+}
+
+function popRow(name: string, front: boolean) {
+  return command({
+    name,
+    arity: -2,
+    flags: ["write", "fast"],
+    ...lists,
+    summary: `Returns and removes the ${
+      front ? "first" : "last"
+    } elements of a list. Deletes the list if the last element was popped.`,
+    arguments: "key [count]",
+    handler: (ctx, args) => pop(ctx, args, front),
+  });
+}
+
+export const listCommands = [
+  pushRow("lpush", true, false),
+  pushRow("rpush", false, false),
+  pushRow("lpushx", true, true),
+  pushRow("rpushx", false, true),
+  popRow("lpop", true),
+  popRow("rpop", false),
+  command({
+    name: "lrange",
+    arity: 4,
+    flags: ["readonly"],
+    ...lists,
+    summary: "Returns a range of elements from a list.",
+    arguments: "key start stop",
+    handler: lrange,
+  }),
+  command({
+    name: "llen",
+    arity: 2,
+    flags: ["readonly", "fast"],
+    ...lists,
+    summary: "Returns the length of a list.",
+    arguments: "key",
+    handler: (ctx, args) => readTyped(ctx.db, keyAt(args, 1), "list")?.value.length ?? 0,
+  }),
+  command({
+    name: "lindex",
+    arity: 3,
+    flags: ["readonly"],
+    ...lists,
+    summary: "Returns an element from a list by its index.",
+    arguments: "key index",
+    handler: lindex,
+  }),
+  command({
+    name: "lset",
+    arity: 4,
+    flags: ["write", "denyoom"],
+    ...lists,
+    summary: "Sets the value of an element in a list by its index.",
+    arguments: "key index element",
+    handler: lset,
+  }),
+  command({
+    name: "lrem",
+    arity: 4,
+    flags: ["write"],
+    ...lists,
+    summary: "Removes elements from a list. Deletes the list if the last element was removed.",
+    arguments: "key count element",
+    handler: lrem,
+  }),
+  command({
+    name: "ltrim",
+    arity: 4,
+    flags: ["write"],
+    ...lists,
+    summary:
+      "Removes elements from both ends a list. Deletes the list if all elements were trimmed.",
+    arguments: "key start stop",
+    handler: ltrim,
+  }),
+];

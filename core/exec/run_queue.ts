@@ -1,0 +1,250 @@
+/**
+ * One device's run queue (RedisAI's `RunQueueInfo`): a FIFO of model runs served by a fixed
+ * set of slots on session hosts. Dispatch follows RedisAI's worker loop (§3): the front-most
+ * request that can go now runs, alone or with the compatible requests behind it up to
+ * BATCHSIZE (the last one may overshoot); a batch short of MINBATCHSIZE waits, for at most
+ * MINBATCHTIMEOUT after its first request was queued when one is set, and otherwise until
+ * enough requests arrive. Requests of other models behind a waiting batch still run.
+ *
+ * TIMEOUT counts from enqueue: a request still queued when it expires answers TIMEDOUT and
+ * never runs; a running request is never interrupted by it. MODEL_EXECUTION_TIMEOUT stops a
+ * run that takes too long. All time comes from the injected `Clock`.
+ */
+import { CommandError } from "../errors.ts";
+import type { Tensor } from "../tensor.ts";
+import {
+  BATCH_SIZE_ERROR,
+  batchMatches,
+  batchSizeOf,
+  concatInputs,
+  splitOutputs,
+} from "./batching.ts";
+import type { Clock } from "./clock.ts";
+import type { SessionHost } from "./session_host.ts";
+
+/** What the queue needs to know about a model. */
+export interface QueueModel {
+  readonly id: number;
+  readonly batchSize: number;
+  readonly minBatchSize: number;
+  readonly minBatchTimeoutMs: number;
+}
+
+export type RunOutcome =
+  | {
+    readonly kind: "ok";
+    readonly outputs: readonly (Tensor | undefined)[];
+    /** Wall time of the backend call (the whole batch's when batched). */
+    readonly durationUs: number;
+  }
+  | { readonly kind: "timedout" }
+  | { readonly kind: "error"; readonly error: CommandError };
+
+interface Queued {
+  readonly model: QueueModel;
+  readonly inputs: readonly Tensor[];
+  readonly batch: number;
+  readonly enqueuedMs: number;
+  readonly settle: (outcome: RunOutcome) => void;
+  cancelTimeout: () => void;
+}
+
+export interface RunQueueOptions {
+  readonly clock: Clock;
+  /** MODEL_EXECUTION_TIMEOUT in ms, read at each run (0: none). */
+  readonly executionTimeoutMs: () => number;
+}
+
+const noop = () => {};
+
+export class RunQueue {
+  #items: Queued[] = [];
+  /** One entry per free slot (a host appears as often as its concurrency). */
+  readonly #free: SessionHost[];
+  readonly #clock: Clock;
+  #cancelWake: () => void = noop;
+  #running = 0;
+  /** Aborts of the runs in progress (close() stops them). */
+  readonly #aborts = new Set<AbortController>();
+  #idle: (() => void) | undefined;
+  #closed: CommandError | undefined;
+
+  constructor(
+    readonly device: string,
+    /** Distinct hosts; each serves up to its `concurrency` runs at once. */
+    readonly hosts: readonly SessionHost[],
+    private readonly options: RunQueueOptions,
+  ) {
+    this.#clock = options.clock;
+    this.#free = hosts.flatMap((h) => Array.from({ length: h.concurrency }, () => h));
+  }
+
+  /** Runs the queue can serve at once (its threads). */
+  get slots(): number {
+    return this.hosts.reduce((n, h) => n + h.concurrency, 0);
+  }
+
+  /** Requests waiting to run. */
+  get queued(): number {
+    return this.#items.length;
+  }
+
+  /** Runs in progress. */
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Queues a run of `model` on `inputs`; `timeoutMs` > 0 is the request's TIMEOUT. */
+  submit(model: QueueModel, inputs: readonly Tensor[], timeoutMs = 0): Promise<RunOutcome> {
+    const closed = this.#closed;
+    if (closed !== undefined) return Promise.resolve({ kind: "error", error: closed });
+    return new Promise((settle) => {
+      const item: Queued = {
+        model,
+        inputs,
+        batch: model.batchSize > 0 ? batchSizeOf(inputs) : 0,
+        enqueuedMs: this.#clock.now(),
+        settle,
+        cancelTimeout: noop,
+      };
+      if (timeoutMs > 0) {
+        item.cancelTimeout = this.#clock.setTimer(() => this.#expire(item), timeoutMs);
+      }
+      this.#items.push(item);
+      this.#pump();
+    });
+  }
+
+  #expire(item: Queued): void {
+    const at = this.#items.indexOf(item);
+    if (at < 0) return;
+    this.#items.splice(at, 1);
+    item.settle({ kind: "timedout" });
+    this.#pump();
+  }
+
+  /** Starts every run that can start now; arms a wake-up for the next batching deadline. */
+  #pump(): void {
+    this.#cancelWake();
+    this.#cancelWake = noop;
+    const now = this.#clock.now();
+    let wakeAtMs = Infinity;
+    const waiting = new Set<Queued>();
+    for (let i = 0; i < this.#items.length && this.#free.length > 0;) {
+      const first = this.#items[i] as Queued;
+      if (waiting.has(first)) {
+        i++;
+        continue;
+      }
+      const group = this.#group(i);
+      const readyAtMs = this.#readyAtMs(first, group);
+      if (readyAtMs <= now) {
+        this.#items = this.#items.filter((item) => !group.includes(item));
+        this.#start(this.#free.pop() as SessionHost, group);
+      } else {
+        for (const item of group) waiting.add(item);
+        wakeAtMs = Math.min(wakeAtMs, readyAtMs);
+        i++;
+      }
+    }
+    if (wakeAtMs !== Infinity && this.#free.length > 0) {
+      this.#cancelWake = this.#clock.setTimer(() => this.#pump(), wakeAtMs - now);
+    }
+  }
+
+  /** The request at `index` and the compatible requests behind it, up to BATCHSIZE. */
+  #group(index: number): Queued[] {
+    const first = this.#items[index] as Queued;
+    const { batchSize } = first.model;
+    if (first.batch === 0 || first.batch >= batchSize) return [first];
+    const group = [first];
+    let size = first.batch;
+    for (let j = index + 1; j < this.#items.length && size < batchSize; j++) {
+      const other = this.#items[j] as Queued;
+      if (other.model !== first.model || other.batch === 0) continue;
+      if (!batchMatches(first.inputs, other.inputs)) continue;
+      group.push(other);
+      size += other.batch;
+    }
+    return group;
+  }
+
+  /** When `group` may run: now, after its MINBATCHTIMEOUT, or never (Infinity). */
+  #readyAtMs(first: Queued, group: readonly Queued[]): number {
+    const { batchSize, minBatchSize, minBatchTimeoutMs } = first.model;
+    if (first.batch === 0 || first.batch >= batchSize || minBatchSize === 0) return -Infinity;
+    const size = group.reduce((n, item) => n + item.batch, 0);
+    if (size >= minBatchSize) return -Infinity;
+    // RedisAI: ready once (now - first queued) > MINBATCHTIMEOUT.
+    return minBatchTimeoutMs > 0 ? first.enqueuedMs + minBatchTimeoutMs + 1 : Infinity;
+  }
+
+  #start(host: SessionHost, group: readonly Queued[]): void {
+    for (const item of group) item.cancelTimeout();
+    this.#running++;
+    this.#execute(host, group).finally(() => {
+      this.#running--;
+      this.#free.push(host);
+      if (this.#running === 0) this.#idle?.();
+      this.#pump();
+    });
+  }
+
+  async #execute(host: SessionHost, group: readonly Queued[]): Promise<void> {
+    const first = group[0] as Queued;
+    const abort = new AbortController();
+    this.#aborts.add(abort);
+    const limitMs = this.options.executionTimeoutMs();
+    const cancelKill = limitMs > 0 ? this.#clock.setTimer(() => abort.abort(), limitMs) : noop;
+    const startMs = this.#clock.now();
+    let outputs: (Tensor | undefined)[];
+    try {
+      const inputs = group.length === 1 ? first.inputs : concatInputs(group.map((q) => q.inputs));
+      outputs = await host.run(first.model.id, inputs, abort.signal);
+    } catch (e) {
+      const error = asCommandError(e);
+      for (const item of group) item.settle({ kind: "error", error });
+      return;
+    } finally {
+      cancelKill();
+      this.#aborts.delete(abort);
+    }
+    const durationUs = Math.round((this.#clock.now() - startMs) * 1000);
+    if (group.length === 1) {
+      first.settle({ kind: "ok", outputs, durationUs });
+      return;
+    }
+    const shares = splitOutputs(outputs, group.map((q) => q.batch));
+    group.forEach((item, i) => {
+      const share = shares?.[i];
+      item.settle(
+        share === undefined
+          ? { kind: "error", error: new CommandError(BATCH_SIZE_ERROR) }
+          : { kind: "ok", outputs: share, durationUs },
+      );
+    });
+  }
+
+  /** Fails everything still queued, stops the runs in progress and waits for them to end
+   * (their hosts may then be closed safely). */
+  close(reason: CommandError): Promise<void> {
+    this.#closed = reason;
+    this.#cancelWake();
+    this.#free.length = 0;
+    const items = this.#items;
+    this.#items = [];
+    for (const item of items) {
+      item.cancelTimeout();
+      item.settle({ kind: "error", error: reason });
+    }
+    for (const abort of this.#aborts) abort.abort();
+    if (this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle = resolve);
+  }
+}
+
+function asCommandError(e: unknown): CommandError {
+  if (e instanceof CommandError) return e;
+  console.error("inferdb: model run failed unexpectedly:", e);
+  return new CommandError(`ERR ${e instanceof Error ? e.message : String(e)}`, "internal");
+}

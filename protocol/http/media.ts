@@ -1,0 +1,144 @@
+/**
+ * Tensor bodies in three forms chosen by Content-Type (requests) and Accept (responses):
+ * JSON (`application/json`), raw BLOB bytes (`application/octet-stream` with `X-Tensor-Dtype`
+ * and `X-Tensor-Shape` headers) and NumPy `.npy` (`application/x-npy`). A request with no
+ * Content-Type or a client's default one (curl's form type, fetch's `text/plain` for a string)
+ * is recognised by its first bytes and headers.
+ * Responses carry `X-Tensor-Dtype`/`X-Tensor-Shape` in every form.
+ */
+import { DTYPES } from "../../core/dtype.ts";
+import { tensorErrors } from "../../core/tensor_parse.ts";
+import { parseJson } from "./body.ts";
+import { httpErrors, jsonResponse } from "./errors.ts";
+import { npyHeader, parseNpy } from "./npy.ts";
+import { parseDtypeName, tensorFromJson, tensorToJson, WireTensor } from "./tensor_forms.ts";
+
+export type TensorForm = "json" | "raw" | "npy";
+
+const MEDIA: Readonly<Record<TensorForm, string>> = {
+  json: "application/json",
+  raw: "application/octet-stream",
+  npy: "application/x-npy",
+};
+const MEDIA_TYPES = Object.values(MEDIA);
+const FORM_BY_MEDIA = new Map<string, TensorForm>([
+  ["application/json", "json"],
+  ["application/octet-stream", "raw"],
+  ["application/x-npy", "npy"],
+  ["application/npy", "npy"],
+]);
+/** Content types clients send by default, where the body's own form is recognised. */
+const SNIFFED = new Set(["", "application/x-www-form-urlencoded", "text/plain"]);
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+function mediaType(header: string): string {
+  return (header.split(";", 1)[0] ?? "").trim().toLowerCase();
+}
+
+/** The form of a request body, from Content-Type or, failing that, its first bytes. */
+export function requestForm(req: Request, body: Uint8Array): TensorForm {
+  const type = mediaType(req.headers.get("content-type") ?? "");
+  const form = FORM_BY_MEDIA.get(type);
+  if (form !== undefined) return form;
+  if (!SNIFFED.has(type)) throw httpErrors.mediaType(type, MEDIA_TYPES);
+  if (NPY_MAGIC.every((b, i) => body[i] === b)) return "npy";
+  if (req.headers.has("x-tensor-dtype")) return "raw";
+  return "json";
+}
+
+/** Reads a tensor from a request body in any form. */
+export function requestTensor(req: Request, body: Uint8Array): WireTensor {
+  switch (requestForm(req, body)) {
+    case "json":
+      return tensorFromJson(parseJson(body));
+    case "npy": {
+      const { dtype, shape, data } = parseNpy(body);
+      return { dtype, shape, blob: data };
+    }
+    case "raw": {
+      const dtype = parseDtypeName(req.headers.get("x-tensor-dtype") ?? "");
+      const shapeHeader = req.headers.get("x-tensor-shape");
+      const size = DTYPES[dtype].bytes;
+      const shape = shapeHeader === null
+        ? [size === 0 ? 1 : Math.max(1, Math.floor(body.length / size))]
+        : parseShapeHeader(shapeHeader);
+      return { dtype, shape, blob: body };
+    }
+  }
+}
+
+/** `2,3`, `[2, 3]` or `2x3`; empty or `[]` is a scalar. */
+export function parseShapeHeader(header: string): number[] {
+  const inner = header.trim().replace(/^[[(]/, "").replace(/[\])]$/, "").trim();
+  if (inner === "") return [];
+  return inner.split(/[,x]/).map((d) => {
+    const t = d.trim();
+    if (!/^[1-9]\d*$/.test(t) || !Number.isSafeInteger(Number(t))) throw tensorErrors.shape();
+    return Number(t);
+  });
+}
+
+/** The response form the Accept header asks for (JSON when it names none in particular). */
+export function acceptedForm(req: Request): TensorForm {
+  const accept = req.headers.get("accept");
+  if (accept === null || accept.trim() === "") return "json";
+  let best: { form: TensorForm; q: number } | undefined;
+  for (const item of accept.split(",")) {
+    const [type = "", ...params] = item.split(";");
+    const q = Number(/^\s*q=([\d.]+)/.exec(params.find((p) => /^\s*q=/.test(p)) ?? "")?.[1] ?? 1);
+    const media = type.trim().toLowerCase();
+    const form = media === "*/*" || media === "application/*" ? "json" : FORM_BY_MEDIA.get(media);
+    if (form === undefined || q <= 0) continue;
+    if (best === undefined || q > best.q) best = { form, q };
+  }
+  if (best === undefined) throw httpErrors.notAcceptable(MEDIA_TYPES);
+  return best.form;
+}
+
+/** X-Tensor-Dtype and X-Tensor-Shape for a tensor. */
+export function tensorHeaders(t: WireTensor): Headers {
+  return new Headers({ "x-tensor-dtype": t.dtype, "x-tensor-shape": t.shape.join(",") });
+}
+
+/** A tensor as a response in `form` (headers only for HEAD). */
+export function tensorResponse(t: WireTensor, form: TensorForm, head = false): Response {
+  const headers = tensorHeaders(t);
+  if (form === "json") {
+    if (head) {
+      headers.set("content-type", MEDIA.json);
+      return new Response(null, { headers });
+    }
+    return jsonResponse(tensorToJson(t), 200, headers);
+  }
+  headers.set("content-type", MEDIA[form]);
+  if (head) return new Response(null, { headers });
+  if (form === "raw") return bytesResponse(t.blob, headers);
+  const header = npyHeader(t.dtype, t.shape);
+  const file = new Uint8Array(header.length + t.blob.length);
+  file.set(header);
+  file.set(t.blob, header.length);
+  return new Response(file, { headers });
+}
+
+/** Below this size a shared tensor view is copied for a response; above, it is streamed. */
+const COPY_BYTES_MAX = 64 * 1024;
+
+/**
+ * A response carrying `bytes`. Tensor storage is a SharedArrayBuffer, which Response refuses
+ * as a body: a small view is copied, a big one is streamed as one chunk (Deno writes it
+ * without the copy) under an explicit Content-Length.
+ */
+export function bytesResponse(bytes: Uint8Array, headers: Headers): Response {
+  if (bytes.buffer instanceof ArrayBuffer) {
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { headers });
+  }
+  if (bytes.length <= COPY_BYTES_MAX) return new Response(bytes.slice(), { headers });
+  headers.set("content-length", String(bytes.length));
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  return new Response(body, { headers });
+}

@@ -1,0 +1,103 @@
+/**
+ * Tensor keys under Redis's generic key commands (TYPE, EXISTS, DEL, UNLINK, RENAME, COPY,
+ * EXPIRE, SCAN TYPE), INFO memory accounting, and AI.TENSORSET/TENSORGET inside MULTI/EXEC.
+ */
+import assert from "node:assert/strict";
+import { RawClient } from "./helpers/raw_client.ts";
+import { startTestServer } from "./helpers/server.ts";
+
+async function usedMemory(client: RawClient): Promise<number> {
+  const info = await client.call("INFO", "memory");
+  assert.equal(typeof info, "string");
+  const match = /used_memory:(\d+)/.exec(info as string);
+  assert.ok(match !== null, "INFO memory has used_memory");
+  return Number(match[1]);
+}
+
+Deno.test("tensor keys work with TYPE, EXISTS, RENAME, COPY, EXPIRE, SCAN, DEL", async () => {
+  const server = await startTestServer();
+  const client = await RawClient.connect(server.port);
+  try {
+    await client.call("AI.TENSORSET", "t", "INT32", 2, "VALUES", 1, 2);
+    await client.call("SET", "s", "v");
+    assert.deepEqual(await client.call("TYPE", "t"), { status: "AI_TENSOR" });
+    assert.equal(await client.call("EXISTS", "t", "s", "nope"), 2);
+    assert.deepEqual(await client.call("RENAME", "t", "u"), { status: "OK" });
+    assert.deepEqual(await client.call("AI.TENSORGET", "t"), {
+      error: "ERR tensor key is empty or in a different shard",
+    });
+    assert.deepEqual(await client.call("AI.TENSORGET", "u", "VALUES"), [1, 2]);
+    assert.equal(await client.call("COPY", "u", "c"), 1);
+    assert.deepEqual(await client.call("AI.TENSORGET", "c", "META", "VALUES"), [
+      "dtype",
+      "INT32",
+      "shape",
+      [2],
+      "values",
+      [1, 2],
+    ]);
+    // Overwriting the source leaves the copy alone (tensors are replaced, never mutated).
+    await client.call("AI.TENSORSET", "u", "INT32", 2, "VALUES", 7, 8);
+    assert.deepEqual(await client.call("AI.TENSORGET", "c", "VALUES"), [1, 2]);
+    assert.deepEqual(await client.call("SCAN", 0, "TYPE", "AI_TENSOR", "COUNT", 100), [
+      "0",
+      ["u", "c"],
+    ]);
+    assert.deepEqual(await client.call("SCAN", 0, "TYPE", "ai_tensor"), ["0", ["u", "c"]]);
+    assert.equal(await client.call("EXPIRE", "c", 100), 1);
+    const ttl = await client.call("TTL", "c");
+    assert.ok(typeof ttl === "number" && ttl > 90 && ttl <= 100);
+    assert.deepEqual(await client.call("AI.TENSORSET", "c", "INT32", 1), { status: "OK" });
+    assert.equal(await client.call("TTL", "c"), -1, "TENSORSET replaces the key and its TTL");
+    assert.equal(await client.call("DEL", "u"), 1);
+    assert.equal(await client.call("UNLINK", "c"), 1);
+    assert.equal(await client.call("EXISTS", "u", "c"), 0);
+    assert.deepEqual(await client.call("AI.TENSORSET", "s", "INT32", 1), {
+      error: "WRONGTYPE Operation against a key holding the wrong kind of value",
+    });
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
+
+Deno.test("INFO memory and usedBytes count tensor bytes, and DEL gives them back", async () => {
+  const server = await startTestServer();
+  const client = await RawClient.connect(server.port);
+  try {
+    const before = await usedMemory(client);
+    const usedBefore = server.state.keyspace.usedBytes;
+    await client.call("AI.TENSORSET", "m", "DOUBLE", 128 * 1024);
+    const grown = (await usedMemory(client)) - before;
+    assert.ok(grown >= 1024 * 1024 && grown < 1024 * 1024 + 1024, `grew ${grown}`);
+    assert.equal(server.state.keyspace.usedBytes - usedBefore, grown);
+    await client.call("DEL", "m");
+    assert.equal(await usedMemory(client), before);
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
+
+Deno.test("AI.TENSORSET and AI.TENSORGET run inside MULTI/EXEC", async () => {
+  const server = await startTestServer();
+  const client = await RawClient.connect(server.port);
+  try {
+    assert.deepEqual(await client.call("MULTI"), { status: "OK" });
+    assert.deepEqual(await client.call("AI.TENSORSET", "x", "UINT8", 2, "VALUES", 3, 4), {
+      status: "QUEUED",
+    });
+    assert.deepEqual(await client.call("AI.TENSORGET", "x", "VALUES"), { status: "QUEUED" });
+    assert.deepEqual(await client.call("AI.TENSORSET", "y", "INT8", 1, "VALUES", -1), {
+      status: "QUEUED",
+    });
+    assert.deepEqual(await client.call("EXEC"), [
+      { status: "OK" },
+      [3, 4],
+      { error: "ERR invalid value" },
+    ]);
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
