@@ -47,6 +47,13 @@ export class ClientState implements Watcher {
     this.authenticated = authenticated;
   }
 
+  /**
+   * Command timing. -1 (the default): every command reads the clock when it starts. A
+   * transport that runs a batch of requests back to back (RESP) sets it to 0 before the batch
+   * and after any wait; dispatch then keeps here when the previous command ended, so the next
+   * one starts timing there and each command costs one clock read.
+   */
+  clockMs = -1;
   /** Set once the connection is to be closed (QUIT, CLIENT KILL, idle timeout). */
   closing = false;
 

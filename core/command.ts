@@ -83,13 +83,13 @@ const FLAG_NAMES: readonly CommandFlag[] = [
   "movablekeys",
 ];
 
-function flagBit(flag: CommandFlag): number {
-  return 1 << FLAG_NAMES.indexOf(flag);
-}
+const FLAG_BITS = Object.fromEntries(FLAG_NAMES.map((flag, i) => [flag, 1 << i])) as Readonly<
+  Record<CommandFlag, number>
+>;
 
 /** True when `spec` carries `flag` (a bit test: dispatch asks this for every request). */
 export function hasFlag(spec: CommandSpec, flag: CommandFlag): boolean {
-  return (spec.flagMask & flagBit(flag)) !== 0;
+  return (spec.flagMask & FLAG_BITS[flag]) !== 0;
 }
 
 type SpecInput =
@@ -98,7 +98,7 @@ type SpecInput =
 
 /** Builds a row with Redis's defaults: no keys, since 1.0.0. */
 export function command(spec: SpecInput): CommandSpec {
-  const flagMask = spec.flags.reduce((mask, flag) => mask | flagBit(flag), 0);
+  const flagMask = spec.flags.reduce((mask, flag) => mask | FLAG_BITS[flag], 0);
   return { firstKey: 0, lastKey: 0, step: 0, since: "1.0.0", ...spec, flagMask };
 }
 

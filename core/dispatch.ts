@@ -68,7 +68,7 @@ export function run(
   if (server.monitors.size > 0) feedMonitors(server, client, args);
   client.lastCommand = spec.name;
   const ctx: CommandContext = { server, client, db: server.keyspace.db(client.dbIndex) };
-  const startMs = performance.now();
+  const startMs = client.clockMs > 0 ? client.clockMs : performance.now();
   const changes = server.keyspace.changes;
   let reply: Reply | Promise<Reply>;
   try {
@@ -113,7 +113,9 @@ function finish(
   startMs: number,
   reply: Reply,
 ): Reply {
-  const durationUs = Math.round((performance.now() - startMs) * 1000);
+  const endMs = performance.now();
+  if (client.clockMs >= 0) client.clockMs = endMs;
+  const durationUs = Math.round((endMs - startMs) * 1000);
   const stat = server.stat(spec.name);
   stat.calls++;
   stat.usec += durationUs;

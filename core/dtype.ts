@@ -30,21 +30,83 @@ export interface DTypeInfo {
   /** Bytes per element; STRING is variable and reports 0. */
   readonly bytes: number;
   readonly kind: "float" | "int" | "uint" | "bool" | "string";
+  /** The NumPy / PyTorch / onnxruntime-web element name (`float32`, `int64`, `bool`, ...). */
+  readonly elementName: string;
   /** Builds a view of `bytes` elements (`length` elements) over a buffer. */
   readonly view: (buffer: ArrayBufferLike, byteOffset: number, length: number) => NumericData;
 }
 
 export const DTYPES: Readonly<Record<DType, DTypeInfo>> = {
-  FLOAT: { name: "FLOAT", bytes: 4, kind: "float", view: (b, o, n) => new Float32Array(b, o, n) },
-  DOUBLE: { name: "DOUBLE", bytes: 8, kind: "float", view: (b, o, n) => new Float64Array(b, o, n) },
-  INT8: { name: "INT8", bytes: 1, kind: "int", view: (b, o, n) => new Int8Array(b, o, n) },
-  INT16: { name: "INT16", bytes: 2, kind: "int", view: (b, o, n) => new Int16Array(b, o, n) },
-  INT32: { name: "INT32", bytes: 4, kind: "int", view: (b, o, n) => new Int32Array(b, o, n) },
-  INT64: { name: "INT64", bytes: 8, kind: "int", view: (b, o, n) => new BigInt64Array(b, o, n) },
-  UINT8: { name: "UINT8", bytes: 1, kind: "uint", view: (b, o, n) => new Uint8Array(b, o, n) },
-  UINT16: { name: "UINT16", bytes: 2, kind: "uint", view: (b, o, n) => new Uint16Array(b, o, n) },
-  BOOL: { name: "BOOL", bytes: 1, kind: "bool", view: (b, o, n) => new Uint8Array(b, o, n) },
-  STRING: { name: "STRING", bytes: 0, kind: "string", view: (b, o, n) => new Uint8Array(b, o, n) },
+  FLOAT: {
+    name: "FLOAT",
+    bytes: 4,
+    kind: "float",
+    elementName: "float32",
+    view: (b, o, n) => new Float32Array(b, o, n),
+  },
+  DOUBLE: {
+    name: "DOUBLE",
+    bytes: 8,
+    kind: "float",
+    elementName: "float64",
+    view: (b, o, n) => new Float64Array(b, o, n),
+  },
+  INT8: {
+    name: "INT8",
+    bytes: 1,
+    kind: "int",
+    elementName: "int8",
+    view: (b, o, n) => new Int8Array(b, o, n),
+  },
+  INT16: {
+    name: "INT16",
+    bytes: 2,
+    kind: "int",
+    elementName: "int16",
+    view: (b, o, n) => new Int16Array(b, o, n),
+  },
+  INT32: {
+    name: "INT32",
+    bytes: 4,
+    kind: "int",
+    elementName: "int32",
+    view: (b, o, n) => new Int32Array(b, o, n),
+  },
+  INT64: {
+    name: "INT64",
+    bytes: 8,
+    kind: "int",
+    elementName: "int64",
+    view: (b, o, n) => new BigInt64Array(b, o, n),
+  },
+  UINT8: {
+    name: "UINT8",
+    bytes: 1,
+    kind: "uint",
+    elementName: "uint8",
+    view: (b, o, n) => new Uint8Array(b, o, n),
+  },
+  UINT16: {
+    name: "UINT16",
+    bytes: 2,
+    kind: "uint",
+    elementName: "uint16",
+    view: (b, o, n) => new Uint16Array(b, o, n),
+  },
+  BOOL: {
+    name: "BOOL",
+    bytes: 1,
+    kind: "bool",
+    elementName: "bool",
+    view: (b, o, n) => new Uint8Array(b, o, n),
+  },
+  STRING: {
+    name: "STRING",
+    bytes: 0,
+    kind: "string",
+    elementName: "string",
+    view: (b, o, n) => new Uint8Array(b, o, n),
+  },
 };
 
 /**

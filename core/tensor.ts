@@ -6,7 +6,9 @@
  * Invariant: `data` holds exactly `elementCount(shape)` elements (numeric) or exactly that many
  * NUL-terminated strings (STRING); tensors are immutable once stored, so they may be shared
  * between keys (COPY), DAG versions and compute workers without cloning. Storage built here
- * lives in a SharedArrayBuffer so workers can read it in place.
+ * lives in a SharedArrayBuffer so workers can read it in place; a big RESP argument's own
+ * buffer is adopted as it is (the native provider reads it in place; posting it to a WASM
+ * worker copies it once).
  */
 import { assert } from "./errors.ts";
 import { DType, DTYPES, NumericData } from "./dtype.ts";
@@ -57,17 +59,13 @@ export function allocTensorBytes(byteLength: number): Uint8Array {
 }
 
 /**
- * Storage for a tensor holding exactly `bytes`: `bytes` itself when it is a whole
- * SharedArrayBuffer (the RESP reader gives every big argument one of its own, and never
- * writes it again), otherwise one copy. A copy is required for small arguments: they are
- * views into the reader's receive slab, which other requests share.
+ * Storage for a tensor holding exactly `bytes`: `bytes` itself when it is the whole of its
+ * buffer (the RESP reader gives every big argument a buffer of its own and never writes it
+ * again), otherwise one copy. A copy is required for small arguments: they are views into the
+ * reader's receive slab, which other requests share.
  */
 export function ownedBytes(bytes: Uint8Array): Uint8Array {
-  const { buffer } = bytes;
-  if (
-    buffer instanceof SharedArrayBuffer && bytes.byteOffset === 0 &&
-    bytes.byteLength === buffer.byteLength
-  ) return bytes;
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
   const copy = allocTensorBytes(bytes.byteLength);
   copy.set(bytes);
   return copy;

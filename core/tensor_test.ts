@@ -18,15 +18,17 @@ Deno.test("elementCount() multiplies dims; a scalar has one element", () => {
   assert.equal(elementCount([2, 3, 4]), 24);
 });
 
-Deno.test("ownedBytes() adopts a whole SharedArrayBuffer and copies anything else", () => {
+Deno.test("ownedBytes() adopts a whole buffer and copies anything else", () => {
   const whole = new Uint8Array(new SharedArrayBuffer(8));
   assert.equal(ownedBytes(whole), whole);
+  const wholePlain = new Uint8Array(8);
+  assert.equal(ownedBytes(wholePlain), wholePlain);
   const part = whole.subarray(4);
   const copied = ownedBytes(part);
   assert.notEqual(copied.buffer, whole.buffer);
   assert.ok(copied.buffer instanceof SharedArrayBuffer);
-  const plain = Uint8Array.of(1, 2, 3);
-  const copy = ownedBytes(plain);
+  const plain = Uint8Array.of(1, 2, 3, 4);
+  const copy = ownedBytes(plain.subarray(0, 3));
   assert.deepEqual([...copy], [1, 2, 3]);
   plain[0] = 9;
   assert.equal(copy[0], 1);

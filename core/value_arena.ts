@@ -8,7 +8,7 @@
  * change under their holders. The price is fragmentation: a chunk lives while any value in it
  * does (bounded by the peak of live small values, like malloc fragmentation). Values above
  * `SMALL_BYTES_MAX` get a buffer of their own; a buffer that is already exactly the value (a
- * big argument the reader gave its own SharedArrayBuffer) is kept as is.
+ * big argument the reader gave a buffer of its own) is kept as is.
  */
 
 const CHUNK_BYTES = 16 * 1024;

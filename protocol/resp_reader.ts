@@ -5,8 +5,9 @@
  * byte count with `commit(n)`; `next()` then yields whole requests as argument views into that
  * memory. Bytes that were handed out are never written again: when a slab fills, a new slab is
  * started and only the unconsumed tail is copied over. An argument of `bigArgBytes` or more gets
- * its own SharedArrayBuffer-backed buffer, and the socket reads straight into it, so a tensor
- * BLOB can become a typed array in place and be shared with compute workers.
+ * a buffer of its own (exactly the argument, offset 0) and the socket reads straight into it,
+ * so a tensor BLOB becomes a typed array in place. It is a plain ArrayBuffer: at 1 MiB a fresh
+ * SharedArrayBuffer costs about twice as much to allocate and fill here.
  *
  * Parsing is resumable at any byte: any split of a stream yields the same requests. Limits are
  * named; breaking one throws a `ProtocolError` with Redis's text and the connection is closed.
@@ -32,9 +33,10 @@ export interface RespReaderLimits {
 
 /** More digits than any valid length needs; longer headers are refused early. */
 const HEADER_DIGITS_MAX = 16;
-const FIRST_SLAB_BYTES = 16 * 1024;
+// An idle connection holds only its first slab; busy ones move on to full-size slabs.
+const FIRST_SLAB_BYTES = 4 * 1024;
 const SLAB_BYTES = 128 * 1024;
-const READ_BYTES_MIN = 4 * 1024;
+const READ_BYTES_MIN = 1024;
 
 export class RespReader {
   private slab = new Uint8Array(0);
@@ -161,7 +163,7 @@ export class RespReader {
     }
     const available = this.end - this.start;
     if (len >= this.bigArgBytes) {
-      const big = new Uint8Array(new SharedArrayBuffer(len));
+      const big = new Uint8Array(len);
       const have = Math.min(available, len);
       big.set(this.slab.subarray(this.start, this.start + have));
       this.start += have;

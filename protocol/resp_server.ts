@@ -132,6 +132,7 @@ export class RespServer {
         reader.commit(n);
         server.netInputBytes += n;
         client.lastInteractionMs = server.now();
+        client.clockMs = 0;
         processing = true;
         try {
           await this.processBatch(client, reader, writer, flush);
@@ -168,11 +169,15 @@ export class RespServer {
         flush().catch(() => {}); // a failure resurfaces at the batch's last flush
         reply = await reply;
         client.blocked = false;
+        client.clockMs = 0;
       }
       writer.protocol = client.protocol;
       writer.write(reply);
       if (client.closing) break;
-      if (writer.pendingBytes >= FLUSH_BYTES) await flush();
+      if (writer.pendingBytes >= FLUSH_BYTES) {
+        await flush();
+        client.clockMs = 0;
+      }
     }
   }
 }

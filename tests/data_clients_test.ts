@@ -7,16 +7,7 @@ import assert from "node:assert/strict";
 import { createClient } from "redis";
 import { encodeCommand, RawClient, Wire } from "./helpers/raw_client.ts";
 import { redisCli, startTestServer } from "./helpers/server.ts";
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { concatBytes } from "../core/bytes.ts";
 
 Deno.test("the npm redis client round-trips strings, hashes, lists and SCAN over RESP2 and RESP3", async () => {
   const server = await startTestServer();
@@ -144,9 +135,9 @@ Deno.test("big binary values and long APPEND chains round-trip byte for byte", a
       assert.equal(await client.call("APPEND", "chain", piece), 3 * (i + 1));
       if (i === 1000) assert.equal(await client.call("COPY", "chain", "snapshot"), 1);
     }
-    assert.deepEqual(await client.call("GET", "chain"), { bytes: concat(pieces) });
+    assert.deepEqual(await client.call("GET", "chain"), { bytes: concatBytes(pieces) });
     assert.deepEqual(await client.call("GET", "snapshot"), {
-      bytes: concat(pieces.slice(0, 1001)),
+      bytes: concatBytes(pieces.slice(0, 1001)),
     });
   } finally {
     client.close();
@@ -164,7 +155,7 @@ Deno.test("10,000 commands pipelined in one write get their replies in order", a
       else if (i % 3 === 1) commands.push(encodeCommand(["INCR", "counter"]));
       else commands.push(encodeCommand(["GET", `p${i - 2}`]));
     }
-    await client.send(concat(commands));
+    await client.send(concatBytes(commands));
     let incrs = 0;
     for (let i = 0; i < 10_000; i++) {
       const reply = await client.read();
@@ -184,7 +175,7 @@ Deno.test("SCAN returns every key present for the whole scan while others come a
   const client = await RawClient.connect(server.port);
   try {
     const stable = Array.from({ length: 500 }, (_, i) => `stable:${i}`);
-    await client.send(concat(stable.map((k) => encodeCommand(["SET", k, "1"]))));
+    await client.send(concatBytes(stable.map((k) => encodeCommand(["SET", k, "1"]))));
     for (const _ of stable) await client.read();
     for (let i = 0; i < 200; i++) await client.call("SET", `temp:${i}`, "1");
     const seen: string[] = [];

@@ -1,17 +1,18 @@
 import assert from "node:assert/strict";
 import { checkOnnxModel, EXTERNAL_DATA_ERROR } from "./model_check.ts";
+import { concatBytes } from "../../core/bytes.ts";
 
 const testdata = new URL("../../../shared/testdata/redisai/", import.meta.url);
 const read = (name: string) => Deno.readFileSync(new URL(name, testdata));
 
 /** A length-delimited protobuf field. */
 function field(number: number, ...parts: Uint8Array[]): Uint8Array {
-  const body = concat(parts);
-  return concat([varint(number * 8 + 2), varint(body.length), body]);
+  const body = concatBytes(parts);
+  return concatBytes([varint(number * 8 + 2), varint(body.length), body]);
 }
 
 function varintField(number: number, value: number): Uint8Array {
-  return concat([varint(number * 8), varint(value)]);
+  return concatBytes([varint(number * 8), varint(value)]);
 }
 
 function varint(value: number): Uint8Array {
@@ -21,16 +22,6 @@ function varint(value: number): Uint8Array {
     value >>>= 7;
   } while (value > 0);
   return new Uint8Array(out);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -51,7 +42,7 @@ Deno.test("checkOnnxModel() accepts ordinary models and leaves non-ONNX bytes to
 });
 
 Deno.test("checkOnnxModel() finds external data in a Loop body's initializer", () => {
-  const tensor = concat([field(8, text("w")), varintField(14, 1)]);
+  const tensor = concatBytes([field(8, text("w")), varintField(14, 1)]);
   const body = field(5, tensor);
   assert.throws(() => checkOnnxModel(inAttribute(field(6, body))), {
     message: EXTERNAL_DATA_ERROR,
@@ -59,14 +50,18 @@ Deno.test("checkOnnxModel() finds external data in a Loop body's initializer", (
 });
 
 Deno.test("checkOnnxModel() finds external data in a Constant's tensor attribute", () => {
-  const entry = concat([field(1, text("location")), field(2, text("/etc/passwd"))]);
-  const tensor = concat([field(8, text("c")), field(13, entry)]);
+  const entry = concatBytes([field(1, text("location")), field(2, text("/etc/passwd"))]);
+  const tensor = concatBytes([field(8, text("c")), field(13, entry)]);
   assert.throws(() => checkOnnxModel(inAttribute(field(5, tensor))), {
     message: EXTERNAL_DATA_ERROR,
   });
 });
 
 Deno.test("checkOnnxModel() accepts a tensor stored inline (data_location DEFAULT)", () => {
-  const tensor = concat([field(8, text("c")), varintField(14, 0), field(9, new Uint8Array(4))]);
+  const tensor = concatBytes([
+    field(8, text("c")),
+    varintField(14, 0),
+    field(9, new Uint8Array(4)),
+  ]);
   checkOnnxModel(inAttribute(field(5, tensor)));
 });

@@ -3,7 +3,7 @@
  * onnxruntime-web names them, mapped to and from RedisAI's dtypes. ONNX types RedisAI has no
  * name for (FLOAT16, UINT32, UINT64, complex, ...) map to `undefined`.
  */
-import type { DType } from "../../core/dtype.ts";
+import { type DType, DTYPES } from "../../core/dtype.ts";
 
 const BY_CODE: ReadonlyMap<number, DType> = new Map([
   [1, "FLOAT"],
@@ -43,18 +43,9 @@ export type OrtWebType =
   | "bool"
   | "string";
 
-const WEB_TYPES: Readonly<Record<DType, OrtWebType>> = {
-  FLOAT: "float32",
-  DOUBLE: "float64",
-  INT8: "int8",
-  INT16: "int16",
-  INT32: "int32",
-  INT64: "int64",
-  UINT8: "uint8",
-  UINT16: "uint16",
-  BOOL: "bool",
-  STRING: "string",
-};
+const WEB_TYPES = Object.fromEntries(
+  Object.values(DTYPES).map((info) => [info.name, info.elementName as OrtWebType]),
+) as Readonly<Record<DType, OrtWebType>>;
 
 const BY_WEB_TYPE: ReadonlyMap<string, DType> = new Map(
   Object.entries(WEB_TYPES).map(([d, t]) => [t, d as DType]),

@@ -5,7 +5,7 @@
  * are JS arrays and tuples are `PyTuple`. Tensors are `ScriptTensor`s. Modules, dtypes,
  * devices and functions are small classes so the interpreter can tell them apart.
  */
-import type { DType } from "../../core/dtype.ts";
+import { type DType, DTYPES } from "../../core/dtype.ts";
 import type { FunctionDef } from "./ast.ts";
 import type { Scalar } from "./ops/promote.ts";
 import { opError, ScriptTensor } from "./ops/script_tensor.ts";
@@ -191,18 +191,9 @@ export function pyRepr(v: Value): string {
     : pyStr(v);
 }
 
-export const TORCH_DTYPE_NAMES: Readonly<Record<DType, string>> = {
-  FLOAT: "float32",
-  DOUBLE: "float64",
-  INT8: "int8",
-  INT16: "int16",
-  INT32: "int32",
-  INT64: "int64",
-  UINT8: "uint8",
-  UINT16: "uint16",
-  BOOL: "bool",
-  STRING: "string",
-};
+export const TORCH_DTYPE_NAMES = Object.fromEntries(
+  Object.values(DTYPES).map((info) => [info.name, info.elementName]),
+) as Readonly<Record<DType, string>>;
 
 const TENSOR_TEXT_ELEMENTS_MAX = 1000;
 

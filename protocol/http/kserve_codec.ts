@@ -21,6 +21,7 @@ import {
   valuesToBlob,
   WireTensor,
 } from "./tensor_forms.ts";
+import { concatBytes } from "../../core/bytes.ts";
 
 export const DTYPE_BY_DATATYPE: ReadonlyMap<string, DType> = new Map([
   ["FP32", "FLOAT"],
@@ -184,14 +185,7 @@ export function inferResponse(
   if (id !== undefined) json.id = id;
   if (chunks.length === 0) return jsonResponse(json);
   const header = new TextEncoder().encode(JSON.stringify(json));
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, header.length));
-  out.set(header);
-  let at = header.length;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return new Response(out, {
+  return new Response(concatBytes([header, ...chunks]), {
     headers: {
       "content-type": "application/octet-stream",
       "inference-header-content-length": String(header.length),

@@ -1,19 +1,13 @@
 /** Tests for the KServe v2 codec: JSON and binary-extension requests and responses. */
 import assert from "node:assert/strict";
 import { inferResponse, parseInferRequest } from "./kserve_codec.ts";
+import { concatBytes } from "../../core/bytes.ts";
 
 const encoder = new TextEncoder();
 
 function binaryBody(header: unknown, ...parts: Uint8Array[]): { body: Uint8Array; length: number } {
   const json = encoder.encode(JSON.stringify(header));
-  const body = new Uint8Array(parts.reduce((n, p) => n + p.length, json.length));
-  body.set(json);
-  let at = json.length;
-  for (const p of parts) {
-    body.set(p, at);
-    at += p.length;
-  }
-  return { body, length: json.length };
+  return { body: concatBytes([json, ...parts]), length: json.length };
 }
 
 Deno.test("parseInferRequest() reads JSON data for numeric, BOOL and BYTES inputs", () => {

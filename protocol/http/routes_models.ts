@@ -14,6 +14,7 @@ import { parseInputList, parseKeyList, RunPlan, runWithTensors } from "./execute
 import { jsonBytes, jsonToArg, JsonValue, replyToJson } from "./reply_json.ts";
 import { param, RequestContext, Route } from "./router.ts";
 import { tensorToJson } from "./tensor_forms.ts";
+import { concatBytes } from "../../core/bytes.ts";
 
 /** Query options of `PUT /models/{key}`, in AI.MODELSTORE's order. */
 const STORE_OPTIONS = [
@@ -69,13 +70,9 @@ async function getModel(ctx: RequestContext): Promise<Response> {
   const reply = await callOk(ctx, ["AI.MODELGET", key, "BLOB"]);
   const chunks = Array.isArray(reply) ? reply as readonly Reply[] : [reply];
   const parts = chunks.filter((c): c is Uint8Array => c instanceof Uint8Array);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return new Response(out, { headers: { "content-type": "application/octet-stream" } });
+  return new Response(concatBytes(parts), {
+    headers: { "content-type": "application/octet-stream" },
+  });
 }
 
 async function deleteModel(ctx: RequestContext): Promise<Response> {

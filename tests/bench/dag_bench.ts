@@ -12,6 +12,7 @@
  */
 import { encodeCommand, RawClient, Wire } from "../helpers/raw_client.ts";
 import { startInferdb } from "./lib.ts";
+import { concatBytes } from "../../core/bytes.ts";
 
 const seconds = Number(Deno.args[0] ?? 6);
 const CLIENTS = [1, 16];
@@ -65,9 +66,7 @@ async function infer(mode: Mode, c: RawClient, i: number): Promise<void> {
     }
   } else {
     const parts = commands(i);
-    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
-    await c.send(bytes);
+    await c.send(concatBytes(parts));
     for (let k = 0; k < parts.length; k++) out = await c.read();
   }
   if (digit(out) !== 1) throw new Error(`${mode}: wrong digit`);
@@ -95,7 +94,7 @@ function summary(latencies: number[]) {
   return { p50, mean, rate: latencies.length / seconds };
 }
 
-const server = await startInferdb(["--save", ""]);
+const server = await startInferdb();
 try {
   const setup = await RawClient.connect(server.port);
   const stored = await setup.call("AI.MODELSTORE", "mnist", "ONNX", "CPU", "BLOB", mnist);

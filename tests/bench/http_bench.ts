@@ -13,6 +13,7 @@
  */
 import { cpuMs, freePort, printRatios, startInferdb } from "./lib.ts";
 import { encodeCommand } from "../helpers/raw_client.ts";
+import { concatBytes } from "../../core/bytes.ts";
 
 const seconds = Number(Deno.args[0] ?? 5);
 const clients = Number(Deno.args[1] ?? 8);
@@ -201,7 +202,7 @@ async function benchInfer(respPort: number, httpPort: number) {
       `out${i}`,
     ];
     const output = ["AI.TENSORGET", `out${i}`, "BLOB"];
-    await c.write(concat([input, execute, output].map(encodeCommand)));
+    await c.write(concatBytes([input, execute, output].map(encodeCommand)));
     await respReply(c);
     await respReply(c);
     const out = await respReply(c);
@@ -243,16 +244,6 @@ function rows(name: string, http: Side, resp: Side) {
     { name, ours: http.rate, reference: resp.rate, unit: "req/s" },
     { name: `${name}, server CPU`, ours: resp.cpuUs, reference: http.cpuUs, unit: "µs/req" },
   ];
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 const httpPort = freePort();

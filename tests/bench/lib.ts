@@ -52,10 +52,14 @@ async function spawnServer(cmd: string, args: string[], port: number): Promise<S
   };
 }
 
-/** Starts inferdb (`deno run main.ts`) with extra flags. */
-export function startInferdb(flags: string[] = []): Promise<ServerProcess> {
+/**
+ * Starts inferdb (`deno run main.ts`) with extra flags, on an empty temporary data directory
+ * with save points off (like the redis-server it is compared with), unless flags say otherwise.
+ */
+export async function startInferdb(flags: string[] = []): Promise<ServerProcess> {
   const port = freePort();
-  return spawnServer(
+  const dir = Deno.makeTempDirSync({ prefix: "inferdb-bench-" });
+  const server = await spawnServer(
     Deno.execPath(),
     [
       "run",
@@ -66,10 +70,21 @@ export function startInferdb(flags: string[] = []): Promise<ServerProcess> {
       String(port),
       "--http-port",
       "0",
+      "--dir",
+      dir,
+      "--save",
+      "",
       ...flags,
     ],
     port,
   );
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
 }
 
 /** Starts Debian's redis-server without persistence, plus extra `--name value` flags. */

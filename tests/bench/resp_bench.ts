@@ -78,18 +78,27 @@ try {
       } µs (${(ours.cpuUsPerCmd / ref.cpuUsPerCmd).toFixed(2)}×)`,
     );
   }
-  const baseOurs = memoryKb(inferdb.pid).rssKb;
-  const baseRef = memoryKb(redis.pid).rssKb;
-  const oursKb = await idleClientsRss(inferdb, 1000);
-  const refKb = await idleClientsRss(redis, 1000);
+} finally {
+  await inferdb.stop();
+  await redis.stop();
+}
+
+// Idle clients on fresh servers, so the data the load above stored doesn't count.
+const idleOurs = await startInferdb();
+const idleRef = await startRedis();
+try {
+  const baseOurs = memoryKb(idleOurs.pid).rssKb;
+  const baseRef = memoryKb(idleRef.pid).rssKb;
+  const oursKb = await idleClientsRss(idleOurs, 1000);
+  const refKb = await idleClientsRss(idleRef, 1000);
   console.log(
     `\n1,000 idle clients: inferdb RSS ${(oursKb / 1024).toFixed(1)} MiB (+${
       ((oursKb - baseOurs) / 1000).toFixed(1)
     } KiB/client), redis-server ${(refKb / 1024).toFixed(1)} MiB (+${
       ((refKb - baseRef) / 1000).toFixed(1)
-    } KiB/client); peak inferdb ${(memoryKb(inferdb.pid).peakKb / 1024).toFixed(1)} MiB`,
+    } KiB/client); peak inferdb ${(memoryKb(idleOurs.pid).peakKb / 1024).toFixed(1)} MiB`,
   );
 } finally {
-  await inferdb.stop();
-  await redis.stop();
+  await idleOurs.stop();
+  await idleRef.stop();
 }

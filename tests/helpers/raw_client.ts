@@ -1,3 +1,4 @@
+import { concatBytes } from "../../core/bytes.ts";
 /**
  * A minimal RESP client for tests that need the exact wire form of replies: it sends
  * commands as multibulk (or raw bytes) and decodes replies into plain values, keeping the
@@ -30,26 +31,12 @@ export function encodeCommand(args: readonly (string | Uint8Array | number)[]): 
     const bytes = arg instanceof Uint8Array ? arg : encoder.encode(String(arg));
     parts.push(encoder.encode(`$${bytes.length}\r\n`), bytes, encoder.encode("\r\n"));
   }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Encodes several commands back to back (one pipelined write). */
 export function encodePipeline(commands: readonly (readonly (string | Uint8Array | number)[])[]) {
-  const parts = commands.map(encodeCommand);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(commands.map(encodeCommand));
 }
 
 export class RawClient {
