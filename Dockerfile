@@ -4,7 +4,7 @@
 FROM node:20-bookworm AS build
 WORKDIR /src
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci
+RUN npm install
 COPY . .
 RUN npx deno task compile
 
