@@ -12,7 +12,7 @@ import { gemmGrid, GemmTile, gemmTileFor } from "../../../gpu/kernels/gemm.ts";
 import { matmulVec4Kernel, vec4Applies } from "../../../gpu/kernels/matmul.ts";
 import { attrInt, attrInts, attrString } from "../graph.ts";
 import { fusedActivation, FusedEpilogue } from "./fused.ts";
-import { forwardWindow, pair, spatial, Window } from "./geometry.ts";
+import { forwardWindow, pair, spatial, Window, windowUniforms } from "./geometry.ts";
 import { elementCount, fail, flatCall, input, KernelCall, OpImpl, OpNode } from "./op.ts";
 
 const GEMM_CHANNELS_MIN = 4;
@@ -53,16 +53,7 @@ function geometryUniforms(g: ConvGeometry, cg: number, ocg: number): Record<stri
     H: g.h,
     W: g.w,
     OC: g.oc,
-    OH: win.out[0],
-    OW: win.out[1],
-    KH: win.kernel[0],
-    KW: win.kernel[1],
-    SH: win.strides[0],
-    SW: win.strides[1],
-    PH: win.pads[0],
-    PW: win.pads[1],
-    DH: win.dilations[0],
-    DW: win.dilations[1],
+    ...windowUniforms(win),
     CG: cg,
     OCG: ocg,
     G: g.groups,

@@ -15,6 +15,22 @@ export interface Window {
   readonly out: readonly [number, number];
 }
 
+/** The window's sizes as the uniforms the conv and pool kernels read (`OH`, `KH`, `SH`, ...). */
+export function windowUniforms(win: Window): Record<string, number> {
+  return {
+    OH: win.out[0],
+    OW: win.out[1],
+    KH: win.kernel[0],
+    KW: win.kernel[1],
+    SH: win.strides[0],
+    SW: win.strides[1],
+    PH: win.pads[0],
+    PW: win.pads[1],
+    DH: win.dilations[0],
+    DW: win.dilations[1],
+  };
+}
+
 /** `[N, C, H, W]` of an NCHW or NCL input (L becomes W with H = 1). */
 export function spatial(
   node: GraphNode,

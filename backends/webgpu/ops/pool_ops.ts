@@ -4,7 +4,7 @@
  */
 import { poolKernel } from "../../../gpu/kernels/pool.ts";
 import { attrInt, attrInts } from "../graph.ts";
-import { forwardWindow, spatial, Window } from "./geometry.ts";
+import { forwardWindow, spatial, Window, windowUniforms } from "./geometry.ts";
 import { elementCount, fail, flatCall, input, io, OpImpl, OpNode } from "./op.ts";
 
 function poolGeometry(op: OpNode): { window: Window; shape: number[]; h: number; w: number } {
@@ -37,16 +37,7 @@ function poolImpl(kind: "max" | "avg"): OpImpl {
         count,
         H: h,
         W: w,
-        OH: win.out[0],
-        OW: win.out[1],
-        KH: win.kernel[0],
-        KW: win.kernel[1],
-        SH: win.strides[0],
-        SW: win.strides[1],
-        PH: win.pads[0],
-        PW: win.pads[1],
-        DH: win.dilations[0],
-        DW: win.dilations[1],
+        ...windowUniforms(win),
       }, count)];
     },
   };
