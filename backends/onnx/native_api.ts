@@ -60,7 +60,9 @@ const FUNCTIONS = {
   AllocatorFree: [76, { parameters: [P, P], result: P }],
   GetAllocatorWithDefaultOptions: [78, { parameters: [B], result: P }],
   ReleaseStatus: [93, { parameters: [P], result: "void" }],
-  ReleaseSession: [95, { parameters: [P], result: "void", nonblocking: true }],
+  // Synchronous on purpose: releases are short, and a release still running on a helper thread
+  // when the process exits raced the runtime's own teardown (heap corruption at exit).
+  ReleaseSession: [95, { parameters: [P], result: "void" }],
   ReleaseValue: [96, { parameters: [P], result: "void" }],
   ReleaseRunOptions: [97, { parameters: [P], result: "void" }],
   ReleaseTypeInfo: [98, { parameters: [P], result: "void" }],

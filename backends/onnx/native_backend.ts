@@ -229,9 +229,11 @@ class NativeSession implements ModelSession {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#ort.fn.ReleaseSession(this.#session);
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#ort.fn.ReleaseSession(this.#session);
+    }
+    return Promise.resolve();
   }
 }
