@@ -102,6 +102,8 @@ export function command(spec: SpecInput): CommandSpec {
   return { firstKey: 0, lastKey: 0, step: 0, since: "1.0.0", ...spec, flagMask };
 }
 
+const encoder = new TextEncoder();
+
 /** Hash of a name's bytes, ASCII letters folded to lower case (FNV-1a, 32 bits). */
 function nameHash(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
@@ -136,7 +138,7 @@ export class CommandTable {
           throw new Error(`inferdb internal: duplicate command ${spec.name}`);
         }
         this.byName.set(spec.name, spec);
-        const hash = nameHash(new TextEncoder().encode(spec.name));
+        const hash = nameHash(encoder.encode(spec.name));
         if (this.byHash.has(hash)) {
           throw new Error(`inferdb internal: command hash clash ${spec.name}`);
         }

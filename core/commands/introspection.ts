@@ -3,7 +3,7 @@
  * Redis 7's reply shapes so clients that read key positions and redis-cli's help and hints
  * work. Everything is generated from the rows, never from a second list.
  */
-import type { CommandContext, CommandSpec, SubcommandDoc } from "../command.ts";
+import { type CommandContext, type CommandSpec, hasFlag, type SubcommandDoc } from "../command.ts";
 import { type ArgDoc, parseSyntax } from "../command_syntax.ts";
 import { CommandError, errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
@@ -26,14 +26,14 @@ const GROUP_CATEGORIES: Readonly<Record<string, string>> = {
 /** The ACL categories of a row (without `@`), derived from its flags and group. */
 function categories(spec: CommandSpec): string[] {
   const out: string[] = [];
-  if (spec.flags.includes("write")) out.push("write");
-  if (spec.flags.includes("readonly")) out.push("read");
-  if (spec.flags.includes("admin")) out.push("admin");
+  if (hasFlag(spec, "write")) out.push("write");
+  if (hasFlag(spec, "readonly")) out.push("read");
+  if (hasFlag(spec, "admin")) out.push("admin");
   const fromGroup = GROUP_CATEGORIES[spec.group];
   if (fromGroup !== undefined) out.push(fromGroup);
-  out.push(spec.flags.includes("fast") ? "fast" : "slow");
-  if (spec.flags.includes("blocking")) out.push("blocking");
-  if (spec.flags.includes("admin")) out.push("dangerous");
+  out.push(hasFlag(spec, "fast") ? "fast" : "slow");
+  if (hasFlag(spec, "blocking")) out.push("blocking");
+  if (hasFlag(spec, "admin")) out.push("dangerous");
   return out;
 }
 
@@ -44,7 +44,7 @@ function statusSet(items: readonly string[]): SetReply {
 /** Redis 7 key specs for a row with fixed key positions. */
 function keySpecs(spec: CommandSpec): Reply[] {
   if (spec.firstKey <= 0) return [];
-  const flags = spec.flags.includes("write") ? ["RW", "update"] : ["RO", "access"];
+  const flags = hasFlag(spec, "write") ? ["RW", "update"] : ["RO", "access"];
   const lastKey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
   return [
     new MapReply([
@@ -178,7 +178,7 @@ function list(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   let keep: (n: { name: string; spec: CommandSpec }) => boolean;
   switch (keyword(args[3] as Uint8Array)) {
     case "MODULE":
-      keep = (n) => n.spec.flags.includes("module") && n.name.startsWith(`${value}.`);
+      keep = (n) => hasFlag(n.spec, "module") && n.name.startsWith(`${value}.`);
       break;
     case "ACLCAT":
       keep = (n) => categories(n.spec).includes(value.toLowerCase());

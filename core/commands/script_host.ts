@@ -10,7 +10,7 @@
 import type { HostReply } from "../../backends/script/redis_api.ts";
 import type { HostHandler } from "../../backends/script/worker/script_pool.ts";
 import { ClientState } from "../client.ts";
-import type { CommandContext } from "../command.ts";
+import { type CommandContext, hasFlag } from "../command.ts";
 import { dispatch } from "../dispatch.ts";
 import { CommandError } from "../errors.ts";
 import { bytesToKey, keyToBytes, textToKey } from "../keys.ts";
@@ -58,7 +58,7 @@ export function scriptHost(ctx: CommandContext): HostHandler {
       if (spec.arity > 0 ? args.length !== spec.arity : args.length < -spec.arity) {
         return { error: "Invalid argument" };
       }
-      if (spec.flags.includes("blocking") || spec.flags.includes("noscript")) {
+      if (hasFlag(spec, "blocking") || hasFlag(spec, "noscript")) {
         return { error: "ERR This Redis command is not allowed from script" };
       }
       if (client === undefined) {

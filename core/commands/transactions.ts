@@ -8,8 +8,7 @@
  * in EXEC's reply array, as Redis modules and Redis do.
  */
 import type { ClientState } from "../client.ts";
-import type { CommandContext, CommandSpec } from "../command.ts";
-import { command } from "../command.ts";
+import { command, type CommandContext, type CommandSpec, hasFlag } from "../command.ts";
 import { assert, CommandError } from "../errors.ts";
 import { bytesToKey, text } from "../keys.ts";
 import { run } from "../dispatch.ts";
@@ -18,7 +17,7 @@ import type { ServerState } from "../server_state.ts";
 
 /** Why a queued command may not run inside EXEC; `undefined` when it may. */
 function refusal(spec: CommandSpec): CommandError | undefined {
-  if (spec.flags.includes("blocking")) {
+  if (hasFlag(spec, "blocking")) {
     return new CommandError("ERR Cannot run RedisAI command within a transaction or a LUA script");
   }
   if (spec.name === "monitor") {
