@@ -119,6 +119,39 @@ Deno.test("raw tensors: curl --data-binary with X-Tensor-* headers, Accept octet
   }
 });
 
+Deno.test("big tensors stream back whole: raw and .npy bodies over 256 KiB pieces match RESP", async () => {
+  const server = await startHttpServer();
+  const resp = await RawClient.connect(server.port);
+  const file = await Deno.makeTempFile({ suffix: ".npy" });
+  try {
+    // Not a multiple of the 256 KiB stream piece, so the last piece is a short one.
+    const values = new Int32Array(300_001).map((_, i) => i * 7 - 1000);
+    const blob = new Uint8Array(values.buffer);
+    assert.deepEqual(
+      await resp.call("AI.TENSORSET", "big", "INT32", values.length, "BLOB", blob),
+      { status: "OK" },
+    );
+    const raw = await fetch(`${server.base}/tensors/big`, {
+      headers: { accept: "application/octet-stream" },
+    });
+    assert.equal(raw.headers.get("content-length"), String(blob.length));
+    assert.deepEqual(new Uint8Array(await raw.arrayBuffer()), blob);
+    const npy = await curl(`${server.base}/tensors/big`, ["-H", "Accept: application/x-npy"]);
+    assert.equal(npy.status, 200);
+    const header = npy.body.length - blob.length;
+    assert.deepEqual(npy.body.subarray(header), blob);
+    await Deno.writeFile(file, npy.body);
+    const summary = await python(
+      `import numpy as np; a = np.load('${file}'); print(a.dtype, a.shape, int(a[-1]), end='')`,
+    );
+    assert.equal(new TextDecoder().decode(summary), `int32 (300001,) ${300_000 * 7 - 1000}`);
+  } finally {
+    await Deno.remove(file);
+    resp.close();
+    await server.close();
+  }
+});
+
 Deno.test(".npy files from numpy go in with curl and come back loadable by numpy", async () => {
   const server = await startHttpServer();
   const file = await Deno.makeTempFile({ suffix: ".npy" });

@@ -21,7 +21,7 @@ import {
   valuesToBlob,
   WireTensor,
 } from "./tensor_forms.ts";
-import { concatBytes } from "../../core/bytes.ts";
+import { bytesResponse } from "./media.ts";
 
 export const DTYPE_BY_DATATYPE: ReadonlyMap<string, DType> = new Map([
   ["FP32", "FLOAT"],
@@ -185,12 +185,11 @@ export function inferResponse(
   if (id !== undefined) json.id = id;
   if (chunks.length === 0) return jsonResponse(json);
   const header = new TextEncoder().encode(JSON.stringify(json));
-  return new Response(concatBytes([header, ...chunks]), {
-    headers: {
-      "content-type": "application/octet-stream",
-      "inference-header-content-length": String(header.length),
-    },
+  const headers = new Headers({
+    "content-type": "application/octet-stream",
+    "inference-header-content-length": String(header.length),
   });
+  return bytesResponse([header, ...chunks], headers);
 }
 
 /** A NUL-terminated STRING blob → length-prefixed BYTES elements. */

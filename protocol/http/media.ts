@@ -6,6 +6,7 @@
  * is recognised by its first bytes and headers.
  * Responses carry `X-Tensor-Dtype`/`X-Tensor-Shape` in every form.
  */
+import { concatBytes } from "../../core/bytes.ts";
 import { DTYPES } from "../../core/dtype.ts";
 import { tensorErrors } from "../../core/tensor_parse.ts";
 import { parseJson } from "./body.ts";
@@ -112,31 +113,36 @@ export function tensorResponse(t: WireTensor, form: TensorForm, head = false): R
   }
   headers.set("content-type", MEDIA[form]);
   if (head) return new Response(null, { headers });
-  if (form === "raw") return bytesResponse(t.blob, headers);
-  const header = npyHeader(t.dtype, t.shape);
-  const file = new Uint8Array(header.length + t.blob.length);
-  file.set(header);
-  file.set(t.blob, header.length);
-  return new Response(file, { headers });
+  const parts = form === "raw" ? [t.blob] : [npyHeader(t.dtype, t.shape), t.blob];
+  return bytesResponse(parts, headers);
 }
 
 /** Below this size a shared tensor view is copied for a response; above, it is streamed. */
 const COPY_BYTES_MAX = 64 * 1024;
+/**
+ * Pieces a streamed body is cut into. Measured serving 1 MiB to 8 keep-alive clients: 256 KiB
+ * pieces cost the server about as much CPU as writing the bytes to a bare socket, one 1 MiB
+ * piece about twice that, 64 KiB pieces five times.
+ */
+const STREAM_PIECE_BYTES = 256 * 1024;
 
 /**
- * A response carrying `bytes`. Tensor storage is a SharedArrayBuffer, which Response refuses
- * as a body: a small view is copied, a big one is streamed as one chunk (Deno writes it
- * without the copy) under an explicit Content-Length.
+ * A response carrying `parts` back to back. Tensor storage is a SharedArrayBuffer, which
+ * Response refuses as a body: a small body is copied into one array, a big one is streamed in
+ * views of the parts (Deno writes them without a copy) under an explicit Content-Length.
  */
-export function bytesResponse(bytes: Uint8Array, headers: Headers): Response {
-  if (bytes.buffer instanceof ArrayBuffer) {
-    return new Response(bytes as Uint8Array<ArrayBuffer>, { headers });
-  }
-  if (bytes.length <= COPY_BYTES_MAX) return new Response(bytes.slice(), { headers });
-  headers.set("content-length", String(bytes.length));
+export function bytesResponse(parts: readonly Uint8Array[], headers: Headers): Response {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  if (total <= COPY_BYTES_MAX) return new Response(concatBytes(parts), { headers });
+  headers.set("content-length", String(total));
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(bytes);
+      for (const p of parts) {
+        for (let at = 0; at < p.length; at += STREAM_PIECE_BYTES) {
+          controller.enqueue(p.subarray(at, at + STREAM_PIECE_BYTES));
+        }
+      }
       controller.close();
     },
   });
