@@ -5,10 +5,11 @@ import assert from "node:assert/strict";
 import { CommandTable } from "../command.ts";
 import { defaultConfig } from "../config.ts";
 import { ServerState } from "../server_state.ts";
+import { tensorBytes, tensorEntryBytes } from "../tensor.ts";
+import { sampleTensor } from "../../tests/helpers/persist_fixtures.ts";
 import { AppendLog, FsyncPolicy } from "./append_log.ts";
 import { formatV1 } from "./format_v1.ts";
-import { FrameReader } from "./frame.ts";
-import type { LogOp } from "./snapshot_reader.ts";
+import { type LogOp, openDataFile } from "./snapshot_reader.ts";
 
 const enc = new TextEncoder();
 const ctx = { server: new ServerState(defaultConfig(), new CommandTable([])) };
@@ -30,10 +31,12 @@ async function withLog(
   }
 }
 
+/** The file's groups, big blob bodies read on two extra handles. */
 async function groups(path: string): Promise<LogOp[][]> {
-  const file = await Deno.open(path);
+  const opened = await openDataFile(path, { readHandles: 2 });
+  assert(opened !== undefined);
   try {
-    const reader = new FrameReader(file, path, (await file.stat()).size);
+    const { reader } = opened;
     const out: LogOp[][] = [];
     for (
       let g = await formatV1.logGroup(reader, ctx);
@@ -44,7 +47,7 @@ async function groups(path: string): Promise<LogOp[][]> {
     }
     return out;
   } finally {
-    file.close();
+    opened.close();
   }
 }
 
@@ -111,16 +114,20 @@ Deno.test("AppendLog keeps groups in memory until a file is adopted", async () =
   });
 });
 
-Deno.test("AppendLog.appendEntry() logs a key's value, and deletes", async () => {
+Deno.test("AppendLog.appendEntry() logs a key's value (a big one too), and deletes", async () => {
   await withLog("no", async (log, path, adopt) => {
     await adopt();
     const value = new Uint8Array([1, 2, 3]);
     log.appendEntry(5, "k", { type: "string", value, bytes: 19 }, 99);
     log.appendEntry(5, "gone", undefined);
+    const big = sampleTensor("FLOAT", [3, 1024, 200]);
+    log.appendEntry(1, "big", { type: "tensor", value: big, bytes: tensorEntryBytes(big) });
     await log.close();
     const [group] = await groups(path);
-    assert.equal(group?.length, 2);
-    const [entry, del] = group ?? [];
+    assert.equal(group?.length, 3);
+    const [entry, del, tensor] = group ?? [];
+    assert(tensor?.kind === "entry" && tensor.entry.type === "tensor");
+    assert.deepEqual(tensorBytes(tensor.entry.value), tensorBytes(big));
     assert(entry?.kind === "entry");
     assert.deepEqual([entry.db, entry.key, entry.expireAtMs, entry.entry.value], [
       5,

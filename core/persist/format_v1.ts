@@ -13,6 +13,10 @@
  *
  * Every value read is checked; anything malformed becomes a `CorruptFileError` at the offset
  * of the frame it came from. A decoder never changes the keyspace: it hands back what it read.
+ *
+ * Large blob bodies are read in the background while the records after them are scanned
+ * (`FrameReader.bodyAhead()`); entries are decoded and handed back in file order (`InOrder`),
+ * so results and the error reported for a damaged file are those of a sequential read.
  */
 import type { Entry } from "../keyspace.ts";
 import { allocTensorBytes } from "../tensor.ts";
@@ -26,7 +30,11 @@ import {
 } from "./codec.ts";
 import { codecForTag, LoadContext } from "./entry_codecs.ts";
 import { FrameReader, KIND_BLOB, KIND_RECORD } from "./frame.ts";
+import { InOrder, Pending } from "./in_order.ts";
 import type { FormatDecoder, LoadedEntry, LogOp, SnapshotInfo } from "./snapshot_reader.ts";
+
+/** Entries scanned ahead of the one being decoded (their blob bodies may be in flight). */
+const ENTRIES_AHEAD_MAX = 32;
 
 interface Rec {
   readonly value: unknown[];
@@ -54,7 +62,22 @@ async function nextRecord(r: FrameReader): Promise<Rec> {
   });
 }
 
-async function readBlob(r: FrameReader, length: number, shared: boolean): Promise<Uint8Array> {
+/** Settles when every read has, then rejects with the first failure (in file order). */
+function allChecked(reads: readonly Promise<void>[]): Promise<void> {
+  const ready = Promise.allSettled(reads).then((results) => {
+    for (const r of results) if (r.status === "rejected") throw r.reason;
+  });
+  ready.catch(() => {});
+  return ready;
+}
+
+/** Reads a blob's frames; large bodies may still be arriving (see `reads`) on return. */
+async function readBlob(
+  r: FrameReader,
+  length: number,
+  shared: boolean,
+  reads: Promise<void>[],
+): Promise<Uint8Array> {
   if (length > r.sizeBytes - r.offset) {
     throw r.corrupt("blob runs past the end of the file", r.offset, true);
   }
@@ -65,14 +88,24 @@ async function readBlob(r: FrameReader, length: number, shared: boolean): Promis
     if (header.kind !== KIND_BLOB || header.bodyBytes === 0 || header.bodyBytes > length - filled) {
       throw r.corrupt("expected a blob frame", header.offset);
     }
-    await r.body(header, dest.subarray(filled, filled + header.bodyBytes));
+    const read = await r.bodyAhead(header, dest.subarray(filled, filled + header.bodyBytes));
+    reads.push(read.checked);
     filled += header.bodyBytes;
   }
   return dest;
 }
 
-/** Reads an entry whose `["entry", ...]` record is `rec`, with its blobs and items. */
-async function readEntry(r: FrameReader, rec: Rec, ctx: LoadContext) {
+interface ReadEntry {
+  readonly key: string;
+  readonly entry: Entry;
+  readonly expireAtMs: number | undefined;
+}
+
+/**
+ * Reads the frames of an entry whose `["entry", ...]` record is `rec`: its blobs (whose bodies
+ * may still be arriving) and items. Finishing it waits for the blobs and decodes the entry.
+ */
+async function scanEntry(r: FrameReader, rec: Rec, ctx: LoadContext): Promise<Pending<ReadEntry>> {
   const { value, offset } = rec;
   const head = shaped(r, offset, () => {
     const type = asString(value[2], "an entry type");
@@ -87,27 +120,39 @@ async function readEntry(r: FrameReader, rec: Rec, ctx: LoadContext) {
       itemCount: asCount(value[6], "an item count"),
     };
   });
+  const reads: Promise<void>[] = [];
   const blobs: Uint8Array[] = [];
-  for (const length of head.blobLengths) {
-    blobs.push(await readBlob(r, length, head.codec.sharedBlobs));
-  }
-  const items: unknown[] = [];
-  while (items.length < head.itemCount) {
-    const batch = await nextRecord(r);
-    const more = shaped(r, batch.offset, () => asArray(batch.value[1], "items"));
-    if (batch.tag !== "items" || items.length + more.length > head.itemCount) {
-      throw r.corrupt("expected the entry's items", batch.offset);
-    }
-    for (const item of more) items.push(item);
-  }
-  let entry: Entry;
   try {
-    entry = await head.codec.decode({ head: value[4], blobs, items }, ctx);
+    for (const length of head.blobLengths) {
+      blobs.push(await readBlob(r, length, head.codec.sharedBlobs, reads));
+    }
+    const items: unknown[] = [];
+    while (items.length < head.itemCount) {
+      const batch = await nextRecord(r);
+      const more = shaped(r, batch.offset, () => asArray(batch.value[1], "items"));
+      if (batch.tag !== "items" || items.length + more.length > head.itemCount) {
+        throw r.corrupt("expected the entry's items", batch.offset);
+      }
+      for (const item of more) items.push(item);
+    }
+    const ready = allChecked(reads);
+    const finish = async (): Promise<ReadEntry> => {
+      await ready;
+      let entry: Entry;
+      try {
+        entry = await head.codec.decode({ head: value[4], blobs, items }, ctx);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw r.corrupt(`cannot load ${head.type} entry: ${why}`, offset);
+      }
+      return { key: head.key, entry, expireAtMs: head.expireAtMs };
+    };
+    return { ready, finish };
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw r.corrupt(`cannot load ${head.type} entry: ${why}`, offset);
+    // This entry's own blob bodies come before the failure: theirs is reported first.
+    await allChecked(reads);
+    throw e;
   }
-  return { key: head.key, entry, expireAtMs: head.expireAtMs };
 }
 
 function dbIndex(r: FrameReader, rec: Rec, raw: unknown, ctx: LoadContext): number {
@@ -133,22 +178,33 @@ async function snapshot(
   });
   let db = -1;
   let keys = 0;
-  for (;;) {
-    const rec = await nextRecord(r);
-    if (rec.tag === "db") {
-      db = dbIndex(r, rec, rec.value[1], ctx);
-    } else if (rec.tag === "entry" && db >= 0) {
-      onEntry({ db, ...(await readEntry(r, rec, ctx)) });
-      keys++;
-    } else if (rec.tag === "end") {
-      const expected = shaped(r, rec.offset, () => asCount(rec.value[1], "a key count"));
-      if (expected !== keys) {
-        throw r.corrupt(`end record counts ${expected} keys, file holds ${keys}`, rec.offset);
+  const entries = new InOrder(ENTRIES_AHEAD_MAX, onEntry);
+  try {
+    for (;;) {
+      const rec = await nextRecord(r);
+      if (rec.tag === "db") {
+        db = dbIndex(r, rec, rec.value[1], ctx);
+      } else if (rec.tag === "entry" && db >= 0) {
+        const index = db;
+        const scanned = await scanEntry(r, rec, ctx);
+        await entries.push({
+          ready: scanned.ready,
+          finish: async () => ({ db: index, ...(await scanned.finish()) }),
+        });
+        keys++;
+      } else if (rec.tag === "end") {
+        await entries.drain();
+        const expected = shaped(r, rec.offset, () => asCount(rec.value[1], "a key count"));
+        if (expected !== keys) {
+          throw r.corrupt(`end record counts ${expected} keys, file holds ${keys}`, rec.offset);
+        }
+        return { createdMs, keys };
+      } else {
+        throw r.corrupt(`unexpected '${rec.tag}' record`, rec.offset);
       }
-      return { createdMs, keys };
-    } else {
-      throw r.corrupt(`unexpected '${rec.tag}' record`, rec.offset);
     }
+  } catch (e) {
+    return await entries.fail(e);
   }
 }
 
@@ -176,7 +232,7 @@ async function logGroup(r: FrameReader, ctx: LoadContext): Promise<LogOp[] | und
         db = dbIndex(r, rec, v[1], ctx);
         break;
       case "entry":
-        ops.push({ kind: "entry", db, ...(await readEntry(r, rec, ctx)) });
+        ops.push({ kind: "entry", db, ...(await (await scanEntry(r, rec, ctx)).finish()) });
         break;
       case "x":
       case "del": {

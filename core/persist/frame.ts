@@ -8,10 +8,12 @@
  *
  * `FrameWriter` streams frames through a bounded buffer: a large body is written from its own
  * memory, never copied into a bigger one. `FrameReader` reads through a small buffer and puts
- * a large body straight into the caller's destination (a tensor's storage), checking it there.
+ * a large body straight into the caller's destination (a tensor's storage), checking it there;
+ * with a `ReadPool`, `bodyAhead()` reads large bodies on other handles while it moves on.
  */
 import { crc32 } from "node:zlib";
 import { encodeRecord } from "./codec.ts";
+import type { ReadPool } from "./read_pool.ts";
 
 export const FRAME_HEADER_BYTES = 13;
 /** A msgpack record (see codec.ts). */
@@ -23,6 +25,8 @@ export const BLOB_PIECE_BYTES = 1024 * 1024;
 
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 const READ_BUFFER_BYTES = 64 * 1024;
+/** `bodyAhead()` hands a body to the pool when at least this much of it is still unread. */
+const AHEAD_BYTES_MIN = 128 * 1024;
 
 /** A damaged or cut-short file, located by byte offset. */
 export class CorruptFileError extends Error {
@@ -110,22 +114,29 @@ export interface FrameHeader {
   readonly bodyCrc: number;
 }
 
+/** A body being read in the background (`FrameReader.bodyAhead()`). */
+export interface BodyRead {
+  /** Settles once the body is in place: rejects with a `CorruptFileError` if it is not sound. */
+  readonly checked: Promise<void>;
+}
+
+const READ_DONE: BodyRead = { checked: Promise.resolve() };
+
 /** Reads frames from a file, checking each one. */
 export class FrameReader {
   private buffer = new Uint8Array(READ_BUFFER_BYTES);
   private start = 0;
   private end = 0;
   /** File offset of `buffer[end]` (where the file cursor is). */
-  private filePos: number;
+  private filePos = 0;
 
   constructor(
     private readonly file: Deno.FsFile,
     readonly path: string,
     readonly sizeBytes: number,
-    startOffset = 0,
-  ) {
-    this.filePos = startOffset;
-  }
+    /** Extra handles on the file, for `bodyAhead()`. */
+    private readonly pool?: ReadPool,
+  ) {}
 
   /** File offset of the next unread byte. */
   get offset(): number {
@@ -184,12 +195,51 @@ export class FrameReader {
       got += read;
       this.filePos += read;
     }
+    this.check(header, dest);
+    return dest.subarray(0, n);
+  }
+
+  /**
+   * Like `body()`, but with a pool a large body is read on one of its handles while this reader
+   * moves on to the next frame: resolves once that read is under way (after waiting for a free
+   * handle), and its `checked` settles when the body is in `dest`. A failed read is reported
+   * through `checked` only, which callers must await before giving up on the file (and before
+   * `close()`). Small bodies, and all bodies without a pool, are read here as by `body()`.
+   */
+  async bodyAhead(header: FrameHeader, dest: Uint8Array): Promise<BodyRead> {
+    const n = header.bodyBytes;
+    const buffered = Math.min(n, this.end - this.start);
+    if (this.pool === undefined || n - buffered < AHEAD_BYTES_MIN) {
+      await this.body(header, dest);
+      return READ_DONE;
+    }
+    dest.set(this.buffer.subarray(this.start, this.start + buffered));
+    this.start = this.end = 0;
+    const read = await this.pool.begin(this.filePos, dest.subarray(buffered, n));
+    this.filePos = header.offset + FRAME_HEADER_BYTES + n;
+    this.file.seekSync(this.filePos, Deno.SeekMode.Start);
+    const checked = read.complete.then((whole) => {
+      if (!whole) throw this.corrupt("unexpected end of file", header.offset, true);
+      this.check(header, dest);
+    });
+    // Failures surface where `checked` is awaited, not as an unhandled rejection meanwhile.
+    checked.catch(() => {});
+    return { checked };
+  }
+
+  /** Closes the pool's handles (not the file this reader was given). */
+  close(): void {
+    this.pool?.close();
+  }
+
+  /** Checks a body read into `dest` against its header's CRC. */
+  private check(header: FrameHeader, dest: Uint8Array): void {
+    const n = header.bodyBytes;
     if (crc32(dest.subarray(0, n)) !== header.bodyCrc) {
       // A bad checksum on a frame that ends the file is what a torn last write looks like.
       const last = header.offset + FRAME_HEADER_BYTES + n === this.sizeBytes;
       throw this.corrupt("checksum mismatch", header.offset, last);
     }
-    return dest.subarray(0, n);
   }
 
   /** Buffers at least `n` bytes; false if the file ends first. */

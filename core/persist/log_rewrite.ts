@@ -12,7 +12,7 @@
  */
 import type { Keyspace } from "../keyspace.ts";
 import type { AppendLog } from "./append_log.ts";
-import { dirOf, syncDir, tempPathFor, writeAll, writeAllSync } from "./atomic_file.ts";
+import { dirOf, syncDir, SyncedWriter, tempPathFor, writeAllSync } from "./atomic_file.ts";
 import { FrameWriter } from "./frame.ts";
 import { captureKeyspace, writeSnapshot } from "./snapshot_writer.ts";
 
@@ -22,7 +22,7 @@ const SYNC_TAIL_BYTES = 256 * 1024;
 
 async function copyRange(
   src: Deno.FsFile,
-  dst: Deno.FsFile,
+  dst: SyncedWriter,
   from: number,
   to: number,
 ): Promise<void> {
@@ -31,7 +31,7 @@ async function copyRange(
   for (let at = from; at < to;) {
     const n = await src.read(buffer.subarray(0, Math.min(buffer.length, to - at)));
     if (n === null) throw new Error("append-only file shrank during rewrite");
-    await writeAll(dst, buffer.subarray(0, n));
+    await dst.write(buffer.subarray(0, n));
     at += n;
   }
 }
@@ -51,7 +51,7 @@ function copyRangeSync(src: Deno.FsFile, dst: Deno.FsFile, from: number, to: num
 async function copyTail(
   log: AppendLog,
   src: Deno.FsFile,
-  dst: Deno.FsFile,
+  dst: SyncedWriter,
   from: number,
   signal?: AbortSignal,
 ): Promise<number> {
@@ -83,16 +83,19 @@ export async function rewriteAppendLog(
   const temp = tempPathFor(path);
   const file = await Deno.open(temp, { write: true, create: true, truncate: true });
   const src = tailFrom === undefined ? undefined : await Deno.open(path, { read: true });
+  let sink: SyncedWriter | undefined;
   let state: "writing" | "renamed" | "adopted" = "writing";
   try {
-    const out = new FrameWriter((chunk) => writeAll(file, chunk));
+    const writer = await SyncedWriter.open(file, temp);
+    sink = writer;
+    const out = new FrameWriter((chunk) => writer.write(chunk));
     await writeSnapshot(out, capture, signal);
     const baseBytes = out.bytesWritten;
     let copied = tailFrom;
     if (log !== undefined && src !== undefined && copied !== undefined) {
-      copied = await copyTail(log, src, file, copied, signal);
+      copied = await copyTail(log, src, writer, copied, signal);
     }
-    await file.syncData();
+    await writer.sync();
     signal?.throwIfAborted();
     if (log === undefined) {
       await Deno.rename(temp, path);
@@ -115,6 +118,7 @@ export async function rewriteAppendLog(
     state = "adopted";
     return size;
   } finally {
+    await sink?.close();
     src?.close();
     if (state !== "adopted") file.close();
     if (state === "writing") await Deno.remove(temp).catch(() => {});

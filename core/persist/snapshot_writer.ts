@@ -16,7 +16,7 @@
  * and one item batch.
  */
 import type { Entry, Keyspace } from "../keyspace.ts";
-import { replaceFile, writeAll } from "./atomic_file.ts";
+import { replaceFile } from "./atomic_file.ts";
 import { encodeRecord } from "./codec.ts";
 import { codecOf } from "./entry_codecs.ts";
 import { BLOB_PIECE_BYTES, FrameWriter, KIND_BLOB, KIND_RECORD } from "./frame.ts";
@@ -149,8 +149,8 @@ export function saveSnapshotFile(
   capture: Capture,
   signal?: AbortSignal,
 ): Promise<number> {
-  return replaceFile(path, async (file) => {
-    const out = new FrameWriter((chunk) => writeAll(file, chunk));
+  return replaceFile(path, async (sink) => {
+    const out = new FrameWriter((chunk) => sink.write(chunk));
     await writeSnapshot(out, capture, signal);
     return out.bytesWritten;
   });

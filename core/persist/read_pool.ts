@@ -1,0 +1,78 @@
+/**
+ * Extra read handles on one file, so that several large frame bodies can be read at their own
+ * offsets at once while the frame reader moves on. Deno has no positional read, so every read
+ * in flight needs a handle (and a file position) of its own; Deno runs file reads on its
+ * blocking thread pool, so reads on different handles overlap, and filling fresh tensor memory
+ * (page faults) on several threads is what lets a load keep up with the disk.
+ *
+ * The handles are opened by path; each is checked to be the very file the reader has open
+ * (same device and inode), so a file renamed over the path meanwhile is never read. At most
+ * `handles` reads are in flight: `begin()` waits for a free handle.
+ */
+
+/** A read under way; `complete` is false when the file ended before `dest` was full. */
+export interface PendingRead {
+  readonly complete: Promise<boolean>;
+}
+
+export class ReadPool {
+  private readonly idle: Deno.FsFile[];
+  private readonly waiting: ((file: Deno.FsFile) => void)[] = [];
+
+  private constructor(private readonly files: readonly Deno.FsFile[]) {
+    this.idle = [...files];
+  }
+
+  /**
+   * Opens `handles` more handles on `path`, the file described by `same`; `undefined` when the
+   * path no longer names that file (or the platform reports no inode numbers).
+   */
+  static async open(
+    path: string,
+    { same, handles }: { readonly same: Deno.FileInfo; readonly handles: number },
+  ): Promise<ReadPool | undefined> {
+    const files: Deno.FsFile[] = [];
+    try {
+      for (let i = 0; i < handles; i++) {
+        const file = await Deno.open(path, { read: true });
+        files.push(file);
+        const info = await file.stat();
+        if (same.ino === null || info.ino !== same.ino || info.dev !== same.dev) {
+          for (const f of files) f.close();
+          return undefined;
+        }
+      }
+    } catch (e) {
+      for (const f of files) f.close();
+      throw e;
+    }
+    return new ReadPool(files);
+  }
+
+  /** Starts reading `dest.byteLength` bytes at `offset`, once a handle is free. */
+  async begin(offset: number, dest: Uint8Array): Promise<PendingRead> {
+    const file = this.idle.pop() ?? await new Promise<Deno.FsFile>((r) => this.waiting.push(r));
+    return { complete: this.readAt(file, offset, dest) };
+  }
+
+  /** Closes the handles; every read must have settled. */
+  close(): void {
+    for (const file of this.files) file.close();
+  }
+
+  private async readAt(file: Deno.FsFile, offset: number, dest: Uint8Array): Promise<boolean> {
+    try {
+      file.seekSync(offset, Deno.SeekMode.Start);
+      for (let got = 0; got < dest.byteLength;) {
+        const n = await file.read(dest.subarray(got));
+        if (n === null) return false;
+        got += n;
+      }
+      return true;
+    } finally {
+      const next = this.waiting.shift();
+      if (next === undefined) this.idle.push(file);
+      else next(file);
+    }
+  }
+}
