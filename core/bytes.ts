@@ -14,3 +14,47 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffe
   }
   return out;
 }
+
+/** Below this many bytes a byte-wise copy costs no more than a word-wise one. */
+const WORDWISE_BYTES_MIN = 256;
+/** Largest piece copied through the bounce buffer at a time. */
+const BOUNCE_BYTES = 64 * 1024;
+let bounce = new Uint8Array(0);
+
+/**
+ * `target.set(source, at)`, fast where a SharedArrayBuffer is involved. V8 copies to or from
+ * shared memory one element at a time (relaxed atomics), so a byte array crawls there: about
+ * 1 µs for 4 KiB against 0.13 µs for plain memory. This copies 32-bit words instead (about
+ * 0.25 µs for 4 KiB), through an aligned bounce buffer when the unshared side is misaligned
+ * (a view into a receive slab or a reply buffer usually is).
+ */
+export function copyBytes(target: Uint8Array, source: Uint8Array, at = 0): void {
+  const n = source.length;
+  const targetShared = target.buffer instanceof SharedArrayBuffer;
+  const sourceShared = source.buffer instanceof SharedArrayBuffer;
+  if (n < WORDWISE_BYTES_MIN || !(targetShared || sourceShared)) return target.set(source, at);
+  const targetAligned = (target.byteOffset + at) % 4 === 0;
+  const sourceAligned = source.byteOffset % 4 === 0;
+  if (targetAligned && sourceAligned) {
+    const words = n >>> 2;
+    words32(target, at, words).set(words32(source, 0, words));
+    target.set(source.subarray(words * 4), at + words * 4);
+    return;
+  }
+  // Only the unshared side may be misaligned: the bounce buffer stands in for it.
+  if ((targetShared && !targetAligned) || (sourceShared && !sourceAligned)) {
+    return target.set(source, at);
+  }
+  if (bounce.length === 0) bounce = new Uint8Array(BOUNCE_BYTES);
+  for (let done = 0; done < n; done += BOUNCE_BYTES) {
+    const piece = source.subarray(done, done + BOUNCE_BYTES);
+    const staged = bounce.subarray(0, piece.length);
+    copyBytes(staged, piece);
+    copyBytes(target, staged, at + done);
+  }
+}
+
+/** A Uint32Array over `words` words of `bytes` from byte `at` (which must be aligned). */
+function words32(bytes: Uint8Array, at: number, words: number): Uint32Array {
+  return new Uint32Array(bytes.buffer, bytes.byteOffset + at, words);
+}

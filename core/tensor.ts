@@ -10,6 +10,7 @@
  * buffer is adopted as it is (the native provider reads it in place; posting it to a WASM
  * worker copies it once).
  */
+import { copyBytes } from "./bytes.ts";
 import { assert } from "./errors.ts";
 import { DType, DTYPES, NumericData } from "./dtype.ts";
 
@@ -67,7 +68,7 @@ export function allocTensorBytes(byteLength: number): Uint8Array {
 export function ownedBytes(bytes: Uint8Array): Uint8Array {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
   const copy = allocTensorBytes(bytes.byteLength);
-  copy.set(bytes);
+  copyBytes(copy, bytes);
   return copy;
 }
 

@@ -6,8 +6,9 @@
  * memory. Bytes that were handed out are never written again: when a slab fills, a new slab is
  * started and only the unconsumed tail is copied over. An argument of `bigArgBytes` or more gets
  * a buffer of its own (exactly the argument, offset 0) and the socket reads straight into it,
- * so a tensor BLOB becomes a typed array in place. It is a plain ArrayBuffer: at 1 MiB a fresh
- * SharedArrayBuffer costs about twice as much to allocate and fill here.
+ * so a tensor BLOB becomes a typed array in place. It is a plain ArrayBuffer, not shared: V8
+ * charges a SharedArrayBuffer's memory to no heap, so garbage ones never prompt a collection
+ * and pile up (overwriting 64 MiB tensors from 50 clients: 5.7 GB resident against 2.2 GB).
  *
  * Parsing is resumable at any byte: any split of a stream yields the same requests. Limits are
  * named; breaking one throws a `ProtocolError` with Redis's text and the connection is closed.

@@ -135,6 +135,10 @@ export class RespServer {
         client.clockMs = 0;
         processing = true;
         try {
+          // Even when no command waits, this await matters: it puts this connection's write
+          // after the batches of every connection whose read completed in the same tick, so
+          // replies leave in a burst. Writing each right after its batch measured 10% more
+          // server CPU under redis-benchmark -P 32, nearly all of it inside the writes.
           await this.processBatch(client, reader, writer, flush);
         } catch (e) {
           if (!(e instanceof ProtocolError)) throw e;

@@ -102,3 +102,32 @@ Deno.test("RespWriter write() refuses an unknown reply kind instead of writing n
   const writer = new RespWriter();
   assert.throws(() => writer.write(new Map() as unknown as Reply), /unknown reply kind/);
 });
+
+Deno.test("RespWriter never rewrites bytes it handed out, while they may still be in flight", () => {
+  const writer = new RespWriter(64);
+  const taken: { chunk: Uint8Array; text: string }[] = [];
+  for (let i = 0; i < 200; i++) {
+    writer.write(`reply ${i}`);
+    if (i % 7 === 0) writer.write(new Uint8Array(40 + i).fill(i)); // grows the buffer
+    if (i % 3 === 0) {
+      for (const chunk of writer.take()) taken.push({ chunk, text: dec.decode(chunk) });
+    }
+  }
+  for (const chunk of writer.take()) taken.push({ chunk, text: dec.decode(chunk) });
+  for (const { chunk, text } of taken) assert.equal(dec.decode(chunk), text);
+  assert.ok(taken.map((t) => t.text).join("").startsWith("$7\r\nreply 0\r\n"));
+});
+
+Deno.test("RespWriter copies a SharedArrayBuffer payload intact at any alignment", () => {
+  const payload = new Uint8Array(new SharedArrayBuffer(4099));
+  for (let i = 0; i < payload.length; i++) payload[i] = (i * 7) & 0xff;
+  for (const prefix of ["", "a", "ab", "abc"]) {
+    const writer = new RespWriter();
+    writer.write(prefix);
+    writer.write(payload);
+    const out = new Uint8Array(writer.take().flatMap((c) => [...c]));
+    const head = `$${prefix.length}\r\n${prefix}\r\n$4099\r\n`;
+    assert.equal(dec.decode(out.subarray(0, head.length)), head);
+    assert.deepEqual(out.subarray(head.length, head.length + 4099), payload.slice());
+  }
+});
