@@ -37,6 +37,11 @@ export interface RunOptions {
    * then gives up on the whole thread that runs it.
    */
   readonly signal?: AbortSignal;
+  /**
+   * The caller has nothing else queued or running: a backend whose runs normally leave the
+   * calling thread may make a short one on it, if it can bound how long that takes.
+   */
+  readonly mayBlock?: boolean;
 }
 
 export interface ModelSession {

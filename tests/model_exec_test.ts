@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { RawClient } from "./helpers/raw_client.ts";
 import { argmax, redisaiFile } from "./helpers/redisai_data.ts";
 import { startTestServer } from "./helpers/server.ts";
+import { inlineRunsReady } from "../backends/onnx/native_watchdog.ts";
 
 const TERMINATED = /Exiting due to terminate flag being set to true/;
 
@@ -192,6 +193,48 @@ Deno.test("MODEL_EXECUTION_TIMEOUT stops an endless run; PING and TENSORGET stay
       { status: "OK" },
     );
     assert.equal(await prediction(b, "out"), 1);
+  } finally {
+    a.close();
+    b.close();
+    await server.close();
+  }
+});
+
+Deno.test("an endless run after short ones leaves the event loop within ms and is killed", async () => {
+  const server = await startTestServer({ "model-execution-timeout": 600 });
+  const [a, b] = await clients(server.port, 2) as [RawClient, RawClient];
+  try {
+    const run = await loopModel(a, "1");
+    // Short runs alone in the queue, until the watchdog is up (type-checking its module under
+    // `deno test` takes a while): the native provider then makes them inline.
+    let warmRuns = 0;
+    for (let readyRuns = 0; readyRuns < 20; warmRuns++) {
+      assert.deepEqual(await a.call(...run), { status: "OK" });
+      if (inlineRunsReady()) readyRuns++;
+    }
+    await a.call("AI.TENSORSET", "n", "INT64", 1, "VALUES", "1000000000000000");
+    // The server shares this thread: the longest gap between ticks is how long it was held.
+    let lastMs = performance.now();
+    let gapMs = 0;
+    const ticks = setInterval(() => {
+      gapMs = Math.max(gapMs, performance.now() - lastMs);
+      lastMs = performance.now();
+    }, 5);
+    const startMs = performance.now();
+    const looping = a.call(...run);
+    while (performance.now() - startMs < 400) {
+      assert.deepEqual(await b.call("PING"), { status: "PONG" });
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const reply = await looping;
+    clearInterval(ticks);
+    assert.ok(gapMs < 250, `the event loop was held for ${gapMs} ms`);
+    assert.match(JSON.stringify(reply), TERMINATED);
+    assert.ok(performance.now() - startMs >= 600);
+    const info = await b.call("AI.INFO", "loop") as unknown[];
+    assert.deepEqual(info.slice(14), ["calls", warmRuns + 1, "errors", 1]);
+    await a.call("AI.TENSORSET", "n", "INT64", 1, "VALUES", "1");
+    assert.deepEqual(await a.call(...run), { status: "OK" });
   } finally {
     a.close();
     b.close();

@@ -29,6 +29,8 @@ const FUNCTIONS = {
   CreateEnv: [3, { parameters: ["i32", B, B], result: P }],
   CreateSessionFromArray: [8, { parameters: [P, P, "usize", P, B], result: P, nonblocking: true }],
   Run: [9, { parameters: [P, P, B, B, "usize", B, "usize", B], result: P, nonblocking: true }],
+  /** `Run` on the calling thread, for the short runs `native_watchdog.ts` bounds. */
+  RunInline: [9, { parameters: [P, P, B, B, "usize", B, "usize", B], result: P }],
   CreateSessionOptions: [10, { parameters: [B], result: P }],
   SetSessionGraphOptimizationLevel: [23, { parameters: [P, "i32"], result: P }],
   SetIntraOpNumThreads: [24, { parameters: [P, "i32"], result: P }],
@@ -41,6 +43,7 @@ const FUNCTIONS = {
   SessionGetOutputName: [37, { parameters: [P, "usize", P, B], result: P }],
   CreateRunOptions: [39, { parameters: [B], result: P }],
   RunOptionsSetTerminate: [46, { parameters: [P], result: P }],
+  RunOptionsUnsetTerminate: [47, { parameters: [P], result: P }],
   CreateTensorAsOrtValue: [48, { parameters: [P, B, "usize", "i32", B], result: P }],
   CreateTensorWithDataAsOrtValue: [49, {
     parameters: [P, P, "usize", B, "usize", "i32", B],
@@ -85,6 +88,8 @@ export interface OrtNative {
   readonly env: Deno.PointerObject;
   readonly allocator: Deno.PointerObject;
   readonly cpuMemory: Deno.PointerObject;
+  /** Address of `RunOptionsSetTerminate`, for a watchdog thread to call. */
+  readonly terminateAddress: bigint;
 }
 
 const encoder = new TextEncoder();
@@ -154,6 +159,9 @@ export function openOrtNative(path: string): OrtNative {
     env: slotPointer(env),
     allocator: slotPointer(allocator),
     cpuMemory: slotPointer(cpuMemory),
+    terminateAddress: BigInt(
+      Deno.UnsafePointer.value(table.getPointer(FUNCTIONS.RunOptionsSetTerminate[0] * 8)),
+    ),
   };
 }
 

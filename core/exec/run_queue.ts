@@ -8,7 +8,9 @@
  *
  * TIMEOUT counts from enqueue: a request still queued when it expires answers TIMEDOUT and
  * never runs; a running request is never interrupted by it. MODEL_EXECUTION_TIMEOUT stops a
- * run that takes too long. All time comes from the injected `Clock`.
+ * run that takes too long (one timer, armed for the earliest deadline, serves every run). A
+ * lone run of a model that doesn't batch may be made on the event loop's thread by its host
+ * (`RunOptions.mayBlock`). All time comes from the injected `Clock`.
  */
 import { CommandError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
@@ -64,8 +66,12 @@ export class RunQueue {
   readonly #clock: Clock;
   #cancelWake: () => void = noop;
   #running = 0;
-  /** Aborts of the runs in progress (close() stops them). */
-  readonly #aborts = new Set<AbortController>();
+  /** Aborts of the runs in progress (close() stops them), with their kill deadlines. */
+  readonly #aborts = new Map<AbortController, number>();
+  /** One timer serves every kill deadline: it stays armed across short runs instead of being
+   * set and cleared for each (it fires at most once per MODEL_EXECUTION_TIMEOUT). */
+  #killAtMs = Infinity;
+  #cancelKill: () => void = noop;
   #idle: (() => void) | undefined;
   #closed: CommandError | undefined;
 
@@ -181,8 +187,12 @@ export class RunQueue {
 
   #start(host: SessionHost, group: readonly Queued[]): void {
     for (const item of group) item.cancelTimeout();
+    // Alone in the queue, and not a model that batches (requests arriving during a run must
+    // be read to batch): the host may run it on this thread if it can keep that short.
+    const mayBlock = this.#running === 0 && this.#items.length === 0 &&
+      group.length === 1 && (group[0] as Queued).model.batchSize === 0;
     this.#running++;
-    this.#execute(host, group).finally(() => {
+    this.#execute(host, group, mayBlock).finally(() => {
       this.#running--;
       this.#free.push(host);
       if (this.#running === 0) this.#idle?.();
@@ -190,23 +200,23 @@ export class RunQueue {
     });
   }
 
-  async #execute(host: SessionHost, group: readonly Queued[]): Promise<void> {
+  async #execute(host: SessionHost, group: readonly Queued[], mayBlock: boolean): Promise<void> {
     const first = group[0] as Queued;
     const abort = new AbortController();
-    this.#aborts.add(abort);
-    const limitMs = this.options.executionTimeoutMs();
-    const cancelKill = limitMs > 0 ? this.#clock.setTimer(() => abort.abort(), limitMs) : noop;
     const startMs = this.#clock.now();
+    const limitMs = this.options.executionTimeoutMs();
+    const killAtMs = limitMs > 0 ? startMs + limitMs : Infinity;
+    this.#aborts.set(abort, killAtMs);
+    if (killAtMs < this.#killAtMs) this.#armKill(killAtMs, startMs);
     let outputs: (Tensor | undefined)[];
     try {
       const inputs = group.length === 1 ? first.inputs : concatInputs(group.map((q) => q.inputs));
-      outputs = await host.run(first.model.id, inputs, abort.signal);
+      outputs = await host.run(first.model.id, inputs, { signal: abort.signal, mayBlock });
     } catch (e) {
       const error = asCommandError(e);
       for (const item of group) item.settle({ kind: "error", error });
       return;
     } finally {
-      cancelKill();
       this.#aborts.delete(abort);
     }
     const durationUs = Math.round((this.#clock.now() - startMs) * 1000);
@@ -225,11 +235,31 @@ export class RunQueue {
     });
   }
 
+  #armKill(atMs: number, nowMs: number): void {
+    this.#cancelKill();
+    this.#killAtMs = atMs;
+    this.#cancelKill = this.#clock.setTimer(() => this.#sweepKills(), atMs - nowMs);
+  }
+
+  /** Stops every run past its deadline; re-arms for the earliest deadline left. */
+  #sweepKills(): void {
+    this.#killAtMs = Infinity;
+    this.#cancelKill = noop;
+    const now = this.#clock.now();
+    let nextMs = Infinity;
+    for (const [abort, atMs] of this.#aborts) {
+      if (atMs <= now) abort.abort();
+      else nextMs = Math.min(nextMs, atMs);
+    }
+    if (nextMs !== Infinity) this.#armKill(nextMs, now);
+  }
+
   /** Fails everything still queued, stops the runs in progress and waits for them to end
    * (their hosts may then be closed safely). */
   close(reason: CommandError): Promise<void> {
     this.#closed = reason;
     this.#cancelWake();
+    this.#cancelKill();
     this.#free.length = 0;
     const items = this.#items;
     this.#items = [];
@@ -237,7 +267,7 @@ export class RunQueue {
       item.cancelTimeout();
       item.settle({ kind: "error", error: reason });
     }
-    for (const abort of this.#aborts) abort.abort();
+    for (const abort of this.#aborts.keys()) abort.abort();
     if (this.#running === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle = resolve);
   }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { RunOptions } from "../../backends/backend.ts";
 import { CommandError } from "../errors.ts";
 import { numericTensor, Tensor } from "../tensor.ts";
 import { BATCH_SIZE_ERROR } from "./batching.ts";
@@ -9,7 +10,7 @@ import { ModelInfo, SessionHost } from "./session_host.ts";
 /** A host whose runs finish when the test says so; it records what it was asked to run. */
 class FakeHost implements SessionHost {
   readonly provider = "fake";
-  readonly runs: { id: number; batch: number; signal: AbortSignal }[] = [];
+  readonly runs: { id: number; batch: number; signal: AbortSignal; mayBlock: boolean }[] = [];
   readonly #finish: (() => void)[] = [];
   /** Output dim 0 the model produces; `undefined` echoes the input's. */
   outputBatch: number | undefined;
@@ -20,10 +21,14 @@ class FakeHost implements SessionHost {
     return Promise.resolve({ provider: "fake", inputs: [], outputs: [] });
   }
 
-  run(id: number, inputs: readonly Tensor[], signal: AbortSignal): Promise<(Tensor | undefined)[]> {
+  run(
+    id: number,
+    inputs: readonly Tensor[],
+    { signal, mayBlock }: Required<RunOptions>,
+  ): Promise<(Tensor | undefined)[]> {
     const input = inputs[0] as Tensor;
     const batch = input.shape[0] as number;
-    this.runs.push({ id, batch, signal });
+    this.runs.push({ id, batch, signal, mayBlock });
     return new Promise((resolve, reject) => {
       signal.addEventListener("abort", () => reject(new CommandError("killed")));
       const out = this.outputBatch === undefined ? input : zeros(this.outputBatch);
@@ -174,6 +179,35 @@ Deno.test("RunQueue aborts a run that passes the execution timeout", async () =>
   assert.equal(host.runs[0]?.signal.aborted, true);
   assert.equal(outcomes[0]?.kind, "error");
   assert.equal(host.runs.length, 2, "the next request runs after the killed one");
+});
+
+Deno.test("RunQueue kills each run at its own deadline, with one timer for all", async () => {
+  const { host, submit, clock } = setup(2, 500);
+  submit(model(1), input(1));
+  await flush();
+  clock.advance(200);
+  submit(model(1), input(1));
+  await flush();
+  assert.equal(clock.pending, 1);
+  clock.advance(300);
+  await flush();
+  assert.deepEqual(host.runs.map((r) => r.signal.aborted), [true, false]);
+  clock.advance(199);
+  assert.equal(host.runs[1]?.signal.aborted, false);
+  clock.advance(1);
+  assert.equal(host.runs[1]?.signal.aborted, true);
+});
+
+Deno.test("RunQueue lets a host block only for a lone run of a model that doesn't batch", async () => {
+  const { host, submit } = setup(2);
+  submit(model(1), input(1));
+  submit(model(1), input(1));
+  await flush();
+  await host.finishOne();
+  await host.finishOne();
+  submit(model(2, 4), input(1));
+  await flush();
+  assert.deepEqual(host.runs.map((r) => r.mayBlock), [true, false, false]);
 });
 
 Deno.test("RunQueue serves as many runs at once as the host's concurrency", async () => {

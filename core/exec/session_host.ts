@@ -2,9 +2,16 @@
  * Where a device queue's model sessions live and run. A host holds one session per loaded
  * model (by the engine's model id) and runs one request per call; the run queue decides how
  * many calls overlap. `InlineHost` keeps sessions of a backend whose runs already happen off
- * the event loop (native ONNX Runtime); `WorkerHost` (worker_host.ts) keeps them in a Worker.
+ * the event loop (native ONNX Runtime, which makes short runs on it only when told it may:
+ * `RunOptions.mayBlock`); `WorkerHost` (worker_host.ts) keeps them in a Worker.
  */
-import type { Backend, LoadOptions, ModelSession, TensorSpec } from "../../backends/backend.ts";
+import type {
+  Backend,
+  LoadOptions,
+  ModelSession,
+  RunOptions,
+  TensorSpec,
+} from "../../backends/backend.ts";
 import { CommandError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
 
@@ -20,8 +27,12 @@ export interface SessionHost {
   /** How many runs this host may take at once (the queue's slots on it). */
   readonly concurrency: number;
   load(id: number, blob: Uint8Array, options: LoadOptions): Promise<ModelInfo>;
-  /** Runs model `id`; aborting `signal` stops the run (it then rejects). */
-  run(id: number, inputs: readonly Tensor[], signal: AbortSignal): Promise<(Tensor | undefined)[]>;
+  /** Runs model `id`; aborting `options.signal` stops the run (it then rejects). */
+  run(
+    id: number,
+    inputs: readonly Tensor[],
+    options: Required<RunOptions>,
+  ): Promise<(Tensor | undefined)[]>;
   unload(id: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -45,14 +56,16 @@ export class InlineHost implements SessionHost {
     return { provider: session.provider, inputs: session.inputs, outputs: session.outputs };
   }
 
-  async run(
+  run(
     id: number,
     inputs: readonly Tensor[],
-    signal: AbortSignal,
+    options: Required<RunOptions>,
   ): Promise<(Tensor | undefined)[]> {
     const session = this.#sessions.get(id);
-    if (session === undefined) throw new CommandError("ERR model session is not loaded");
-    return await session.run(inputs, { signal });
+    if (session === undefined) {
+      return Promise.reject(new CommandError("ERR model session is not loaded"));
+    }
+    return session.run(inputs, options);
   }
 
   async unload(id: number): Promise<void> {

@@ -11,7 +11,7 @@
  *
  * Tensors cross by structured clone: shared storage (SharedArrayBuffer) is shared, not copied.
  */
-import type { LoadOptions } from "../../backends/backend.ts";
+import type { LoadOptions, RunOptions } from "../../backends/backend.ts";
 import type { BackendSetup } from "../../backends/registry.ts";
 import { CommandError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
@@ -122,10 +122,11 @@ export class WorkerHost implements SessionHost {
     return info;
   }
 
+  /** Runs in the Worker (`options.mayBlock` doesn't apply: the Worker's thread is its own). */
   async run(
     id: number,
     inputs: readonly Tensor[],
-    signal: AbortSignal,
+    { signal }: Required<RunOptions>,
   ): Promise<(Tensor | undefined)[]> {
     await this.#ready;
     const running = this.#send({ op: "run", id, inputs: inputs.map(shareable) });
