@@ -223,6 +223,13 @@ export const PARAMS = {
     immutable: true,
     help: "cap on GPU buffer memory per GPU worker (0: the device's own limit)",
   },
+  "gpu-fallback": {
+    kind: "enum",
+    default: "error",
+    choices: ["error", "cpu"],
+    immutable: true,
+    help: "ONNX models on GPU that no GPU path can run: fail (error) or run on the CPU (cpu)",
+  },
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamName = keyof typeof PARAMS;

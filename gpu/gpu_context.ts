@@ -35,6 +35,11 @@ export class GpuContext {
     this.pipelines = new PipelineCache(device);
   }
 
+  /** Whether kernels may use f16 (the device was created with `shader-f16`). */
+  get shaderF16(): boolean {
+    return this.device.features.has("shader-f16");
+  }
+
   get lost(): boolean {
     return this.lostReason !== undefined;
   }

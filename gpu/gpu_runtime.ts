@@ -103,9 +103,14 @@ export class GpuRuntime {
     const requiredLimits: Record<string, number> = {};
     for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
     const generation = ++this.#generation;
+    // f16 kernels (float16 models) need the feature; adapters without it run float32 only.
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has("shader-f16")
+      ? ["shader-f16"]
+      : [];
     const device = await adapter.requestDevice({
       label: `inferdb-gpu-${generation}`,
       requiredLimits,
+      requiredFeatures,
     });
     const context = new GpuContext(device, adapterFacts(adapter), generation, this.#memoryBytesMax);
     device.lost.then((info) => this.#onLost(context, info));

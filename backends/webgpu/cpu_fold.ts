@@ -12,7 +12,10 @@ export const FOLD_ELEMENTS_MAX = 4096;
 
 type Fn = (...xs: number[]) => number;
 
-const isFloat = (type: TensorType) => type === "float32" || type === "float64";
+/** Whether values of `type` keep fractions (folding truncates the others). */
+export function isFloatType(type: TensorType): boolean {
+  return type === "float32" || type === "float16" || type === "float64";
+}
 
 /** JS versions of elementwise ops, by ONNX name; `int` says the operands are integers. */
 export function foldFunction(op: string, int: boolean): Fn | undefined {
@@ -90,7 +93,7 @@ export function foldElementwise(
     }
     values.forEach((v, k) => (args[k] = v[offsets[k] ?? 0] ?? 0));
     const result = fn(...args);
-    out[i] = isFloat(type) ? result : Math.trunc(result);
+    out[i] = isFloatType(type) ? result : Math.trunc(result);
   }
   return hostTensor(type, shape, out);
 }

@@ -11,10 +11,13 @@ import type { Dispatch } from "../../gpu/dispatch.ts";
 import type { GpuContext } from "../../gpu/gpu_context.ts";
 import { uploadBytes } from "../../gpu/readback.ts";
 import { ConstantBuffers } from "./constant_buffers.ts";
-import { Graph } from "./graph.ts";
-import { HostTensor, toGpuArray } from "./host_tensor.ts";
+import { Graph, GraphError } from "./graph.ts";
+import { gpuElemBytes, HostTensor, toGpuArray } from "./host_tensor.ts";
 import { elementCount, KernelCall, ValueMeta } from "./ops/op.ts";
 import type { ShapePlan, Step } from "./shape_plan.ts";
+
+/** Why a float16 graph can't run on a device without `shader-f16`. */
+export const FLOAT16_UNSUPPORTED = "FLOAT16 tensors need the adapter's shader-f16 feature";
 
 const STORAGE_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
@@ -46,9 +49,9 @@ export interface GpuPlan {
   dispose(): void;
 }
 
-/** Bytes of a value on the GPU (4 per element, at least 4 so it can be bound). */
+/** Bytes of a value on the GPU, rounded up to WebGPU's 4-byte granularity (at least 4). */
 export function gpuBytes(meta: ValueMeta): number {
-  return Math.max(4, 4 * elementCount(meta.shape));
+  return Math.max(4, Math.ceil((gpuElemBytes(meta.type) * elementCount(meta.shape)) / 4) * 4);
 }
 
 interface Storage {
@@ -60,9 +63,11 @@ interface Storage {
 }
 
 /** A storage binding: the buffer and the bytes bound. */
-type Bound = readonly [GPUBuffer, number];
+/** A buffer bound to a kernel binding, with the bytes of it the binding covers. */
+export type Bound = readonly [GPUBuffer, number];
 
-interface PendingCall {
+/** A kernel call with a buffer for each of its bindings. */
+export interface PendingCall {
   readonly call: KernelCall;
   readonly buffers: readonly Bound[];
 }
@@ -214,12 +219,20 @@ function bestFit(free: readonly GPUBuffer[], bytes: number): number {
   return best;
 }
 
-async function makeDispatches(
+/**
+ * Ready dispatches for `pending`: pipelines, one uniform buffer for all of them (added to
+ * `owned`, labelled `label`), bind groups.
+ */
+export async function makeDispatches(
   context: GpuContext,
   pending: readonly PendingCall[],
   owned: GPUBuffer[],
+  label = "uniforms",
 ): Promise<Dispatch[]> {
   if (pending.length === 0) return [];
+  if (!context.shaderF16 && pending.some(({ call }) => call.kernel.f16)) {
+    throw new GraphError(FLOAT16_UNSUPPORTED);
+  }
   const pipelines = await Promise.all(
     pending.map(({ call }) => context.pipelines.get(call.kernel)),
   );
@@ -232,7 +245,7 @@ async function makeDispatches(
   }
   const bytes = new DataView(new ArrayBuffer(total));
   pending.forEach(({ call }, i) => call.kernel.uniforms.pack(call.uniforms, bytes, offsets[i]));
-  const uniforms = uploadBytes(context, bytes, GPUBufferUsage.UNIFORM, "uniforms");
+  const uniforms = uploadBytes(context, bytes, GPUBufferUsage.UNIFORM, label);
   owned.push(uniforms);
   return pending.map(({ call, buffers }, i) => {
     const pipeline = pipelines[i];

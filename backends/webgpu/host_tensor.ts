@@ -1,9 +1,12 @@
 /**
  * Host-side tensors of the graph (initializers, constants, values folded at plan time) and the
- * conversions at the GPU boundary. On the GPU every element is 4 bytes: float32 stays f32,
- * integer types widen or narrow to i32 (int64 values are clamped to the i32 range, which
- * covers indices and shapes), and BOOL becomes u32 0/1. Readback converts back to the type
- * the model declares.
+ * conversions at the GPU boundary. On the GPU float32 stays f32 and float16 stays f16 (2 bytes,
+ * on devices with `shader-f16`); every other element is 4 bytes: integer types widen or narrow
+ * to i32 (int64 values are clamped to the i32 range, which covers indices and shapes), and BOOL
+ * becomes u32 0/1. Readback converts back to the type the model declares.
+ *
+ * RedisAI has no FLOAT16 dtype, so float16 inputs and outputs of a graph are exchanged with
+ * clients as FLOAT and rounded to (or widened from) float16 at the boundary.
  */
 import type { DType, NumericData } from "../../core/dtype.ts";
 import type { ElemType } from "../../gpu/kernels/kernel.ts";
@@ -56,6 +59,7 @@ export function onnxCodeOf(type: TensorType): number {
 
 export type HostData =
   | Float32Array
+  | Float16Array
   | Float64Array
   | Int8Array
   | Int16Array
@@ -78,6 +82,8 @@ export function gpuElemType(type: TensorType): ElemType | undefined {
   switch (type) {
     case "float32":
       return "f32";
+    case "float16":
+      return "f16";
     case "bool":
       return "u32";
     case "int8":
@@ -108,8 +114,9 @@ export function allocHost(type: TensorType, length: number): HostData {
       return new Int32Array(length);
     case "int64":
       return new BigInt64Array(length);
-    case "uint16":
     case "float16":
+      return new Float16Array(length);
+    case "uint16":
     case "bfloat16":
       return new Uint16Array(length);
     case "uint32":
@@ -157,9 +164,17 @@ export function hostNumbers(tensor: HostTensor): number[] {
   return Array.from(tensor.data as ArrayLike<number | bigint>, Number);
 }
 
-/** The 4-byte-per-element array uploaded for a host tensor. */
+/** Bytes per element on the GPU. */
+export function gpuElemBytes(type: TensorType): number {
+  return type === "float16" ? 2 : 4;
+}
+
+/** The array uploaded for a host tensor (`gpuElemBytes` per element). */
 export function toGpuArray(type: TensorType, data: HostData | NumericData): ArrayBufferView {
   const elem = gpuElemType(type);
+  if (elem === "f16") {
+    return data instanceof Float16Array ? data : Float16Array.from(data as ArrayLike<number>);
+  }
   if (elem === "f32") {
     return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
   }
@@ -173,10 +188,11 @@ export function toGpuArray(type: TensorType, data: HostData | NumericData): Arra
   return out;
 }
 
-/** Converts readback bytes (4 per element) to a typed array of `type`. */
+/** Converts readback bytes (`gpuElemBytes` per element) to a typed array of `type`. */
 export function fromGpuBytes(type: TensorType, bytes: ArrayBuffer, length: number): HostData {
   const elem = gpuElemType(type);
   if (elem === "f32") return new Float32Array(bytes, 0, length);
+  if (elem === "f16") return new Float16Array(bytes, 0, length);
   const source = elem === "u32"
     ? new Uint32Array(bytes, 0, length)
     : new Int32Array(bytes, 0, length);
@@ -192,6 +208,7 @@ export function fromGpuBytes(type: TensorType, bytes: ArrayBuffer, length: numbe
 
 const TO_DTYPE: Partial<Record<TensorType, DType>> = {
   float32: "FLOAT",
+  float16: "FLOAT",
   float64: "DOUBLE",
   int8: "INT8",
   int16: "INT16",
@@ -203,7 +220,12 @@ const TO_DTYPE: Partial<Record<TensorType, DType>> = {
   string: "STRING",
 };
 
-/** The RedisAI dtype of a tensor type, if it has one. */
+/** The RedisAI dtype of a tensor type, if it has one (FLOAT for float16, see above). */
 export function dtypeOf(type: TensorType): DType | undefined {
   return TO_DTYPE[type];
+}
+
+/** Host data as a RedisAI tensor holds it: float16 widened to float32, the rest as is. */
+export function tensorData(data: HostData): NumericData {
+  return data instanceof Float16Array ? Float32Array.from(data) : data as NumericData;
 }

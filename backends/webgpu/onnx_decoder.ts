@@ -236,7 +236,8 @@ function tensorData(
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
     return hostTensor(type, [count], numbers).data;
   } else if (type === "float16" || type === "bfloat16") {
-    data.set(numbers.map((v) => v & 0xffff));
+    // int32_data holds the 16-bit patterns.
+    new Uint16Array(data.buffer).set(numbers.map((v) => v & 0xffff));
   } else {
     data.set(numbers);
   }

@@ -1,12 +1,16 @@
 /**
  * The `Backend` for ONNX models on our WebGPU executor (provider `inferdb-webgpu`): decode with
  * our protobuf reader, refuse models with ops the executor lacks (naming them), order and plan
- * the graph, and hand out `WebGpuSession`s. Errors reach clients as backend texts (no `ERR`
+ * the graph, and hand out `WebGpuSession`s. A float16 model on a device without `shader-f16` is
+ * refused like a model with unsupported ops, so the GPU chooser can hand it to another
+ * backend. Errors reach clients as backend texts (no `ERR`
  * prefix, as RedisAI passes backend messages through).
  */
 import type { Backend, LoadOptions } from "../backend.ts";
 import type { GpuRuntime } from "../../gpu/gpu_runtime.ts";
-import { Graph } from "./graph.ts";
+import { Graph, GraphError } from "./graph.ts";
+import { FLOAT16_UNSUPPORTED } from "./gpu_plan.ts";
+import { onnxCodeOf } from "./host_tensor.ts";
 import { decodeOnnxModel } from "./onnx_decoder.ts";
 import { fuseGraph } from "./fuse.ts";
 import { unsupportedOps } from "./ops/registry.ts";
@@ -50,6 +54,9 @@ export class WebGpuBackend implements Backend {
     if (problems.length > 0) throw unsupportedError(problems);
     let session: WebGpuSession | undefined;
     try {
+      if (usesFloat16(graph) && !(await this.runtime.acquire()).shaderF16) {
+        throw new GraphError(FLOAT16_UNSUPPORTED);
+      }
       const fused = fuseGraph(graph);
       session = new WebGpuSession(fused, topologicalOrder(fused), this.runtime);
       await session.prepare();
@@ -59,4 +66,19 @@ export class WebGpuBackend implements Backend {
       throw webgpuError(error);
     }
   }
+}
+
+const FLOAT16_CODE = onnxCodeOf("float16");
+
+/** Whether float16 tensors appear in `graph`: as values, initializers, constants or casts. */
+function usesFloat16(graph: Graph): boolean {
+  const values = [...graph.inputs, ...graph.outputs, ...graph.initializers.values()];
+  if (values.some((value) => value.type === "float16")) return true;
+  return graph.nodes.some((node) =>
+    [...node.attributes].some(([name, attr]) =>
+      (attr.type === "tensor" && attr.value.type === "float16") ||
+      (node.opType === "Cast" && name === "to" && attr.type === "int" &&
+        attr.value === FLOAT16_CODE)
+    )
+  );
 }

@@ -18,7 +18,7 @@ import { submitAndRead, writeBytes } from "../../gpu/readback.ts";
 import { ConstantBuffers } from "./constant_buffers.ts";
 import { buildGpuPlan, GpuPlan } from "./gpu_plan.ts";
 import { Graph, GraphError, GraphNode } from "./graph.ts";
-import { dtypeOf, fromGpuBytes, toGpuArray } from "./host_tensor.ts";
+import { dtypeOf, fromGpuBytes, gpuElemBytes, tensorData, toGpuArray } from "./host_tensor.ts";
 import { elementCount } from "./ops/op.ts";
 import { planShapes } from "./shape_plan.ts";
 import { checkInputs } from "./input_check.ts";
@@ -97,7 +97,7 @@ export class WebGpuSession implements ModelSession {
     const reads = plan.outputs.flatMap((o) =>
       o.buffer === undefined
         ? []
-        : [{ buffer: o.buffer, byteLength: 4 * elementCount(o.meta.shape) }]
+        : [{ buffer: o.buffer, byteLength: gpuElemBytes(o.meta.type) * elementCount(o.meta.shape) }]
     );
     const bytes = await submitAndRead(context, encoder, reads);
     let next = 0;
@@ -107,15 +107,13 @@ export class WebGpuSession implements ModelSession {
         throw new GraphError(`output ${output.name} has type ${output.meta.type}`);
       }
       const shape = [...output.meta.shape];
-      if (output.host !== undefined) {
-        return { dtype, shape, data: output.host.data as Tensor["data"] };
-      }
+      if (output.host !== undefined) return { dtype, shape, data: tensorData(output.host.data) };
       const data = fromGpuBytes(
         output.meta.type,
         bytes[next++] ?? new ArrayBuffer(0),
         elementCount(shape),
       );
-      return { dtype, shape, data: data as Tensor["data"] };
+      return { dtype, shape, data: tensorData(data) };
     });
   }
 

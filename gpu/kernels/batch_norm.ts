@@ -5,10 +5,10 @@
  * that follow a Conv into its weights.
  */
 import { Activation, ACTIVATION_FIELDS, activationWgsl } from "./activation.ts";
-import { flatMain, Kernel, kernel } from "./kernel.ts";
+import { flatMain, FloatType, Kernel, kernel, load, store } from "./kernel.ts";
 
 /** Uniforms `count`, `channels`, `inner` (elements per channel per image), `epsilon`. */
-export function batchNormKernel(activation: Activation): Kernel {
+export function batchNormKernel(activation: Activation, type: FloatType): Kernel {
   const fields = [
     { name: "count", type: "u32" as const },
     { name: "channels", type: "u32" as const },
@@ -16,14 +16,16 @@ export function batchNormKernel(activation: Activation): Kernel {
     { name: "epsilon", type: "f32" as const },
     ...ACTIVATION_FIELDS,
   ];
+  const [x, mean, variance, scale, bias] = ["X[i]", "Mean[c]", "Var[c]", "Scale[c]", "Bias[c]"]
+    .map((at) => load(type, at));
   const body = `  let c = (i / u.inner) % u.channels;
-  let v = (X[i] - Mean[c]) * inverseSqrt(Var[c] + u.epsilon) * Scale[c] + Bias[c];
-  out[i] = ${activationWgsl(activation, "v")};`;
+  let v = (${x} - ${mean}) * inverseSqrt(${variance} + u.epsilon) * ${scale} + ${bias};
+  out[i] = ${store(type, activationWgsl(activation, "v"))};`;
   return kernel(
     `batchnorm:${activation}`,
     {
-      inputs: [["X", "f32"], ["Scale", "f32"], ["Bias", "f32"], ["Mean", "f32"], ["Var", "f32"]],
-      outputs: [["out", "f32"]],
+      inputs: [["X", type], ["Scale", type], ["Bias", type], ["Mean", type], ["Var", type]],
+      outputs: [["out", type]],
     },
     fields,
     () => flatMain("u.count", body),

@@ -13,7 +13,7 @@
  * All take the geometry in uniforms (`CONV_FIELDS`), an optional bias and a fused activation.
  */
 import { Activation, ACTIVATION_FIELDS, activationWgsl } from "./activation.ts";
-import { ElemType, flatMain, Kernel, kernel } from "./kernel.ts";
+import { ElemType, flatMain, FloatType, Kernel, kernel, load, store } from "./kernel.ts";
 import { gemmKernel, GemmTile } from "./gemm.ts";
 import type { UniformField } from "../uniforms.ts";
 
@@ -46,11 +46,14 @@ export const CONV_FIELDS: readonly UniformField[] = GEOMETRY.map((name) => ({
 export interface ConvOptions {
   readonly bias: boolean;
   readonly activation: Activation;
+  /** How X, the weights, the bias and the output are stored. */
+  readonly type: FloatType;
 }
 
-function convInputs(bias: boolean): (readonly [string, ElemType])[] {
-  const inputs: (readonly [string, ElemType])[] = [["X", "f32"], ["Wt", "f32"]];
-  if (bias) inputs.push(["Bias", "f32"]);
+function convInputs(options: ConvOptions): (readonly [string, ElemType])[] {
+  const { bias, type } = options;
+  const inputs: (readonly [string, ElemType])[] = [["X", type], ["Wt", type]];
+  if (bias) inputs.push(["Bias", type]);
   return inputs;
 }
 
@@ -58,8 +61,10 @@ function convInputs(bias: boolean): (readonly [string, ElemType])[] {
 export function convGemmKernel(
   options: ConvOptions & { readonly tile: GemmTile; readonly pointwise: boolean },
 ): Kernel {
-  const { bias, pointwise } = options;
-  const loadB = pointwise ? `  return X[x_base + k * u.H * u.W + p];` : `  let khw = u.KH * u.KW;
+  const { bias, pointwise, type } = options;
+  const loadB = pointwise
+    ? `  return ${load(type, "X[x_base + k * u.H * u.W + p]")};`
+    : `  let khw = u.KH * u.KW;
   let c = k / khw;
   let r = k % khw;
   let oh = p / u.OW;
@@ -67,11 +72,12 @@ export function convGemmKernel(
   let ih = i32(oh * u.SH + (r / u.KW) * u.DH) - i32(u.PH);
   let iw = i32(ow * u.SW + (r % u.KW) * u.DW) - i32(u.PW);
   if (ih < 0 || iw < 0 || ih >= i32(u.H) || iw >= i32(u.W)) { return 0.0; }
-  return X[x_base + (c * u.H + u32(ih)) * u.W + u32(iw)];`;
+  return ${load(type, "X[x_base + (c * u.H + u32(ih)) * u.W + u32(iw)]")};`;
   return gemmKernel({
     key: `conv:${pointwise ? "1x1" : "kxk"}:${bias ? "bias" : "nobias"}`,
     tile: options.tile,
-    inputs: convInputs(bias),
+    type,
+    inputs: convInputs(options),
     fields: CONV_FIELDS,
     prologue: `  let n = batch / u.G;
   let g = batch % u.G;
@@ -84,23 +90,23 @@ var<private> x_base: u32;
 var<private> oc_base: u32;
 fn loadA(m: u32, k: u32) -> f32 {
   if (m >= u.M || k >= u.K) { return 0.0; }
-  return Wt[w_base + m * u.K + k];
+  return ${load(type, "Wt[w_base + m * u.K + k]")};
 }
 fn loadB(k: u32, p: u32) -> f32 {
   if (k >= u.K || p >= u.N) { return 0.0; }
 ${loadB}
 }
 `,
-    epilogue: bias ? "dot + Bias[oc_base + m]" : "dot",
+    epilogue: bias ? `dot + ${load(type, "Bias[oc_base + m]")}` : "dot",
     activation: options.activation,
   });
 }
 
 /** Direct convolution, one output per thread; uniform `count` = N·OC·OH·OW. */
 export function convDirectKernel(options: ConvOptions): Kernel {
-  const { bias, activation } = options;
+  const { bias, activation, type } = options;
   const fields = [{ name: "count", type: "u32" as const }, ...ACTIVATION_FIELDS, ...CONV_FIELDS];
-  const init = bias ? "Bias[oc]" : "0.0";
+  const init = bias ? load(type, "Bias[oc]") : "0.0";
   const body = `  let ow = i % u.OW;
   let oh = (i / u.OW) % u.OH;
   let oc = (i / (u.OW * u.OH)) % u.OC;
@@ -118,14 +124,15 @@ export function convDirectKernel(options: ConvOptions): Kernel {
       for (var kw = 0u; kw < u.KW; kw++) {
         let iw = iw0 + i32(kw * u.DW);
         if (iw < 0 || iw >= i32(u.W)) { continue; }
-        acc = fma(X[x_base + u32(ih) * u.W + u32(iw)], Wt[w_base + kh * u.KW + kw], acc);
+        let x = ${load(type, "X[x_base + u32(ih) * u.W + u32(iw)]")};
+        acc = fma(x, ${load(type, "Wt[w_base + kh * u.KW + kw]")}, acc);
       }
     }
   }
-  out[i] = ${activationWgsl(activation, "acc")};`;
+  out[i] = ${store(type, activationWgsl(activation, "acc"))};`;
   return kernel(
     `conv:direct:${bias ? "bias" : "nobias"}:${activation}`,
-    { inputs: convInputs(bias), outputs: [["out", "f32"]] },
+    { inputs: convInputs(options), outputs: [["out", type]] },
     fields,
     () => flatMain("u.count", body),
   );
@@ -136,7 +143,7 @@ export function convDirectKernel(options: ConvOptions): Kernel {
  * are the leading pads of the output. Uniform `count` = N·OC·OH·OW.
  */
 export function convTransposeKernel(options: ConvOptions): Kernel {
-  const { bias, activation } = options;
+  const { bias, activation, type } = options;
   const fields = [{ name: "count", type: "u32" as const }, ...ACTIVATION_FIELDS, ...CONV_FIELDS];
   const body = `  let ow = i % u.OW;
   let oh = (i / u.OW) % u.OH;
@@ -144,7 +151,7 @@ export function convTransposeKernel(options: ConvOptions): Kernel {
   let n = i / (u.OW * u.OH * u.OC);
   let g = oc / u.OCG;
   let ocg = oc % u.OCG;
-  var acc = ${bias ? "Bias[oc]" : "0.0"};
+  var acc = ${bias ? load(type, "Bias[oc]") : "0.0"};
   for (var kh = 0u; kh < u.KH; kh++) {
     let th = i32(oh + u.PH) - i32(kh * u.DH);
     if (th < 0 || u32(th) % u.SH != 0u) { continue; }
@@ -157,15 +164,15 @@ export function convTransposeKernel(options: ConvOptions): Kernel {
       if (iw >= u.W) { continue; }
       for (var c = 0u; c < u.CG; c++) {
         let ic = g * u.CG + c;
-        let x = X[((n * u.C + ic) * u.H + ih) * u.W + iw];
-        acc = fma(x, Wt[((ic * u.OCG + ocg) * u.KH + kh) * u.KW + kw], acc);
+        let x = ${load(type, "X[((n * u.C + ic) * u.H + ih) * u.W + iw]")};
+        acc = fma(x, ${load(type, "Wt[((ic * u.OCG + ocg) * u.KH + kh) * u.KW + kw]")}, acc);
       }
     }
   }
-  out[i] = ${activationWgsl(activation, "acc")};`;
+  out[i] = ${store(type, activationWgsl(activation, "acc"))};`;
   return kernel(
     `convtranspose:${bias ? "bias" : "nobias"}:${activation}`,
-    { inputs: convInputs(bias), outputs: [["out", "f32"]] },
+    { inputs: convInputs(options), outputs: [["out", type]] },
     fields,
     () => flatMain("u.count", body),
   );

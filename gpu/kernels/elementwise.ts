@@ -3,12 +3,15 @@
  * expression over `a`, `b`, `c` (the inputs) and the scalar uniforms `u.alpha`, `u.beta`. The
  * host coalesces dims and gives broadcast dims stride 0, so a kernel only walks output
  * coordinates; rank 0 means every input has the output's shape and indexes it directly.
+ * f16 operands are computed in f32 (see `kernel.ts`), so an op's expression is chosen for the
+ * compute types and its bindings keep the stored ones.
  */
-import { dimsField, ElemType, flatMain, Kernel, kernel, unflatten } from "./kernel.ts";
+import { dimsField, ElemType, flatMain, Kernel, kernel, load, store, unflatten } from "./kernel.ts";
 
 export interface ElementwiseOp {
-  /** WGSL expression producing the output element. */
+  /** WGSL expression producing the output element (in the compute type). */
   readonly expr: string;
+  /** Stored types of the inputs and the output. */
   readonly inputs: readonly ElemType[];
   readonly output: ElemType;
 }
@@ -87,11 +90,26 @@ export const LOGICAL: Readonly<Record<string, string>> = {
   Xor: "a ^ b",
 };
 
-/** The op for an ONNX elementwise node, or `undefined` when the types don't fit. */
+/** The type an element stored as `type` is computed in. */
+function computeType(type: ElemType): ElemType {
+  return type === "f16" ? "f32" : type;
+}
+
+/**
+ * The op for an ONNX elementwise node over inputs stored as `types`, or `undefined` when the
+ * types don't fit. A float result is stored as f16 when a float input is.
+ */
 export function elementwiseOp(
   name: string,
   types: readonly ElemType[],
 ): ElementwiseOp | undefined {
+  const found = computeOp(name, types.map(computeType));
+  if (found === undefined) return undefined;
+  const output = found.output === "f32" && types.includes("f16") ? "f16" : found.output;
+  return { expr: found.expr, inputs: types, output };
+}
+
+function computeOp(name: string, types: readonly ElemType[]): ElementwiseOp | undefined {
   const [t0, t1, t2] = types;
   if (types.length === 1 && t0 === "f32" && name in UNARY_F32) {
     return { expr: UNARY_F32[name] ?? "a", inputs: F, output: "f32" };
@@ -126,10 +144,11 @@ export function elementwiseOp(
   return undefined;
 }
 
-/** Cast between GPU element types (f32→i32 truncates toward zero, as ONNX Cast does). */
+/** Cast between GPU element types (float→i32 truncates toward zero, as ONNX Cast does). */
 export function castOp(from: ElemType, to: ElemType): ElementwiseOp {
-  const zero = from === "f32" ? "0.0" : from === "i32" ? "0" : "0u";
-  const expr = from === to ? "a" : to === "u32" ? `select(0u, 1u, a != ${zero})` : `${to}(a)`;
+  const [a, b] = [computeType(from), computeType(to)];
+  const zero = a === "f32" ? "0.0" : a === "i32" ? "0" : "0u";
+  const expr = a === b ? "a" : b === "u32" ? `select(0u, 1u, a != ${zero})` : `${b}(a)`;
   return { expr, inputs: [from], output: to };
 }
 
@@ -150,12 +169,14 @@ export function elementwiseKernel(op: ElementwiseOp, rank: number): Kernel {
       ? []
       : [dimsField("shape", rank), ...names.map((n) => dimsField(`s_${n}`, rank))]),
   ];
-  const loads = rank === 0 ? names.map((n) => `  let ${n} = in_${n}[i];`) : [
+  const read = (n: string, k: number, at: string) =>
+    `  let ${n} = ${load(op.inputs[k] ?? "f32", `in_${n}[${at}]`)};`;
+  const loads = rank === 0 ? names.map((n, k) => read(n, k, "i")) : [
     unflatten("i", "shape", rank, names.map((n) => [`o_${n}`, `s_${n}`] as const)),
-    ...names.map((n) => `  let ${n} = in_${n}[o_${n}];`),
+    ...names.map((n, k) => read(n, k, `o_${n}`)),
   ];
   const prelude = op.expr.includes("erf_approx") || op.expr.includes("pow_real") ? ERF : "";
-  const body = `${loads.join("\n")}\n  out[i] = ${op.expr};`;
+  const body = `${loads.join("\n")}\n  out[i] = ${store(op.output, op.expr)};`;
   return kernel(
     key,
     {

@@ -7,7 +7,7 @@
  * the epilogue, so strides, im2col and bias live outside the template.
  */
 import { Activation, ACTIVATION_FIELDS, activationWgsl } from "./activation.ts";
-import { ElemType, Kernel, kernel } from "./kernel.ts";
+import { ElemType, FloatType, Kernel, kernel, store } from "./kernel.ts";
 import type { UniformField } from "../uniforms.ts";
 
 export interface GemmTile {
@@ -65,6 +65,8 @@ export interface GemmTemplate {
   readonly key: string;
   readonly tile: GemmTile;
   readonly inputs: readonly (readonly [string, ElemType])[];
+  /** How the output is stored. */
+  readonly type: FloatType;
   readonly fields: readonly UniformField[];
   /** WGSL statements run first; define `a_base`, `b_base`, `o_base` from `batch`. */
   readonly prologue: string;
@@ -89,7 +91,7 @@ export function gemmGrid(
 const DOT_WORKGROUP_SIZE = 64;
 
 function dotKernel(t: GemmTemplate, key: string, fields: readonly UniformField[]): Kernel {
-  return kernel(key, { inputs: t.inputs, outputs: [["out", "f32"]] }, fields, () =>
+  return kernel(key, { inputs: t.inputs, outputs: [["out", t.type]] }, fields, () =>
     `${t.loaders}
 @compute @workgroup_size(${DOT_WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
@@ -104,7 +106,7 @@ ${t.prologue}
     var dot = 0.0;
     for (var k = 0u; k < u.K; k++) { dot = fma(loadA(m, k), loadB(k, n), dot); }
     let v = ${t.epilogue};
-    out[o_base + m * u.N + n] = ${activationWgsl(t.activation, "v")};
+    out[o_base + m * u.N + n] = ${store(t.type, activationWgsl(t.activation, "v"))};
   }
 }
 `);
@@ -141,7 +143,7 @@ function tiledKernel(
   const { tileM, tileN, tileK, rowsPerThread } = t.tile;
   const threads = threadsX * threadsY;
   const groups = rowsPerThread / 4;
-  const value = activationWgsl(t.activation, "v");
+  const value = store(t.type, activationWgsl(t.activation, "v"));
   const accumulate: string[] = [];
   for (let g = 0; g < groups; g++) {
     accumulate.push(
@@ -155,7 +157,7 @@ function tiledKernel(
   }
   return kernel(
     key,
-    { inputs: t.inputs, outputs: [["out", "f32"]] },
+    { inputs: t.inputs, outputs: [["out", t.type]] },
     fields,
     () =>
       `var<workgroup> As: array<vec4<f32>, ${(tileM * tileK) / 4}>;

@@ -4,21 +4,46 @@
  * every declared binding is used by the source, because pipelines use `layout: "auto"`, which
  * drops unused bindings. Shapes and strides are uniforms; ranks, element types and tile sizes
  * are in the key, so one pipeline serves every shape of a rank.
+ *
+ * Float tensors are stored as f32, or as f16 where the device has `shader-f16`: an f16 kernel
+ * binds `array<f16>`, converts each element to f32 as it loads it (`load`) and back as it stores
+ * (`store`), so storage and bandwidth are halved while sums and products keep f32 precision.
+ * `kernel()` adds `enable f16;` and the binding types to the key of every kernel that binds f16.
  */
 import type { KernelSource } from "../pipeline_cache.ts";
 import { uniformAt, UniformField, UniformLayout, vec4Count } from "../uniforms.ts";
 
-/** Element types as stored on the GPU (all 4 bytes: ints widen to i32, BOOL to u32). */
-export type ElemType = "f32" | "i32" | "u32";
+/** Element types as stored on the GPU (ints widen to i32, BOOL to u32, floats f32 or f16). */
+export type ElemType = "f32" | "f16" | "i32" | "u32";
 
-/** What a storage binding holds: elements, or f32 read four at a time. */
-export type BindingType = ElemType | "vec4<f32>";
+/** How a float tensor is stored. */
+export type FloatType = "f32" | "f16";
+
+/** What a storage binding holds: elements, or floats read four at a time. */
+export type BindingType = ElemType | "vec4<f32>" | "vec4<f16>";
+
+/** WGSL reading the stored element `expr` of `type` as the type arithmetic runs in. */
+export function load(type: ElemType, expr: string): string {
+  return type === "f16" ? `f32(${expr})` : expr;
+}
+
+/** WGSL reading four stored floats `expr` of `type` as a `vec4<f32>`. */
+export function loadVec4(type: FloatType, expr: string): string {
+  return type === "f16" ? `vec4<f32>(${expr})` : expr;
+}
+
+/** WGSL turning the computed value `expr` into an element stored as `type`. */
+export function store(type: ElemType, expr: string): string {
+  return type === "f16" ? `f16(${expr})` : expr;
+}
 
 export interface Kernel extends KernelSource {
   readonly uniforms: UniformLayout;
   /** Storage bindings: `inputs` read-only ones, then `outputs` read-write ones. */
   readonly inputs: number;
   readonly outputs: number;
+  /** Binds f16 storage: the device needs the `shader-f16` feature. */
+  readonly f16: boolean;
 }
 
 /** Threads per workgroup of the flat (one item per thread) kernels. */
@@ -53,8 +78,19 @@ export function kernel(
   body: (uniforms: UniformLayout) => string,
 ): Kernel {
   const uniforms = new UniformLayout(fields, io.inputs.length + io.outputs.length);
-  const source = `${bindings(io.inputs, io.outputs, uniforms)}\n${body(uniforms)}`;
-  return { key, source, uniforms, inputs: io.inputs.length, outputs: io.outputs.length };
+  const types = [...io.inputs, ...io.outputs].map(([, type]) => type);
+  const f16 = types.some((type) => type.includes("f16"));
+  const source = `${f16 ? "enable f16;\n" : ""}${bindings(io.inputs, io.outputs, uniforms)}\n${
+    body(uniforms)
+  }`;
+  return {
+    key: f16 ? `${key}:${types.join(",")}` : key,
+    source,
+    uniforms,
+    inputs: io.inputs.length,
+    outputs: io.outputs.length,
+    f16,
+  };
 }
 
 /** A `vec4<u32>` array field holding `rank` dims or strides. */

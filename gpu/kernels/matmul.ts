@@ -6,7 +6,18 @@
  */
 import { Activation, ACTIVATION_FIELDS, activationWgsl } from "./activation.ts";
 import { gemmKernel, GemmTile } from "./gemm.ts";
-import { BindingType, dimsField, ElemType, Kernel, kernel, unflatten } from "./kernel.ts";
+import {
+  BindingType,
+  dimsField,
+  ElemType,
+  FloatType,
+  Kernel,
+  kernel,
+  load,
+  loadVec4,
+  store,
+  unflatten,
+} from "./kernel.ts";
 import type { UniformField } from "../uniforms.ts";
 
 export interface MatmulOptions {
@@ -16,13 +27,15 @@ export interface MatmulOptions {
   /** Gemm's C: `none`, or a matrix read with strides `c_rs`, `c_cs` (0 where broadcast). */
   readonly bias: "none" | "matrix";
   readonly activation: Activation;
+  /** How A, B, C and the output are stored. */
+  readonly type: FloatType;
 }
 
 /** The inputs, uniforms and batch prologue both MatMul kernels share. */
 function matmulParts(options: Omit<MatmulOptions, "tile">) {
-  const { batchRank, bias } = options;
-  const inputs: (readonly [string, ElemType])[] = [["A", "f32"], ["B", "f32"]];
-  if (bias === "matrix") inputs.push(["C", "f32"]);
+  const { batchRank, bias, type } = options;
+  const inputs: (readonly [string, ElemType])[] = [["A", type], ["B", type]];
+  if (bias === "matrix") inputs.push(["C", type]);
   const fields: UniformField[] = [
     { name: "alpha", type: "f32" },
     { name: "beta", type: "f32" },
@@ -43,7 +56,9 @@ function matmulParts(options: Omit<MatmulOptions, "tile">) {
   let a_base = a_off;
   let b_base = b_off;
   let o_base = batch * u.M * u.N;`;
-  const biasTerm = bias === "matrix" ? " + u.beta * C[m * u.c_rs + n * u.c_cs]" : "";
+  const biasTerm = bias === "matrix"
+    ? ` + u.beta * ${load(type, "C[m * u.c_rs + n * u.c_cs]")}`
+    : "";
   return { inputs, fields, prologue, epilogue: `u.alpha * dot${biasTerm}` };
 }
 
@@ -58,16 +73,17 @@ export function matmulKernel(options: MatmulOptions): Kernel {
 var<private> b_base_p: u32;
 fn loadA(m: u32, k: u32) -> f32 {
   if (m >= u.M || k >= u.K) { return 0.0; }
-  return A[a_base_p + m * u.a_rs + k * u.a_cs];
+  return ${load(options.type, "A[a_base_p + m * u.a_rs + k * u.a_cs]")};
 }
 fn loadB(k: u32, n: u32) -> f32 {
   if (k >= u.K || n >= u.N) { return 0.0; }
-  return B[b_base_p + k * u.b_rs + n * u.b_cs];
+  return ${load(options.type, "B[b_base_p + k * u.b_rs + n * u.b_cs]")};
 }
 `;
   return gemmKernel({
     key: `matmul:b${options.batchRank}:${options.bias}`,
     tile: options.tile,
+    type: options.type,
     inputs,
     fields,
     prologue: `${prologue}\n  a_base_p = a_base;\n  b_base_p = b_base;`,
@@ -98,7 +114,7 @@ export function matmulVec4Kernel(options: MatmulOptions): Kernel {
   const parts = matmulParts(options);
   const inputs = parts.inputs.map(([name, type]): readonly [string, BindingType] => [
     name,
-    name === "C" ? type : "vec4<f32>",
+    name === "C" ? type : `vec4<${options.type}>`,
   ]);
   const [tx, ty] = [V4.tileN / 4, V4.tileM / V4.rows];
   const threads = tx * ty;
@@ -114,7 +130,7 @@ export function matmulVec4Kernel(options: MatmulOptions): Kernel {
   );
   return kernel(
     `matmul4:b${options.batchRank}:${options.bias}:t${V4.tileM}x${V4.tileN}x${V4.tileK}:${options.activation}`,
-    { inputs, outputs: [["out", "f32"]] },
+    { inputs, outputs: [["out", options.type]] },
     fields,
     () =>
       `var<workgroup> As: array<vec4<f32>, ${(V4.tileM * V4.tileK) / 4}>;
@@ -137,7 +153,7 @@ ${parts.prologue}
       let m = m0 + mm;
       let kv = k0 / 4u + kq;
       var v = vec4<f32>();
-      if (m < u.M && kv < k4) { v = A[a_base / 4u + m * k4 + kv]; }
+      if (m < u.M && kv < k4) { v = ${loadVec4(options.type, "A[a_base / 4u + m * k4 + kv]")}; }
       for (var j = 0u; j < 4u; j++) { As[(kq * 4u + j) * ${
         V4.tileM / 4
       }u + mm / 4u][mm % 4u] = v[j]; }
@@ -147,7 +163,9 @@ ${parts.prologue}
       let kk = e / ${V4.tileN / 4}u;
       let nq = n0 / 4u + e % ${V4.tileN / 4}u;
       var v = vec4<f32>();
-      if (k0 + kk < u.K && nq < n4) { v = B[b_base / 4u + (k0 + kk) * n4 + nq]; }
+      if (k0 + kk < u.K && nq < n4) { v = ${
+        loadVec4(options.type, "B[b_base / 4u + (k0 + kk) * n4 + nq]")
+      }; }
       Bs[e] = v;
     }
     workgroupBarrier();
@@ -166,7 +184,7 @@ ${accumulate.join("\n")}
       if (n >= u.N) { continue; }
       let dot = acc[r][c];
       let v = ${parts.epilogue};
-      out[o_base + m * u.N + n] = ${activationWgsl(options.activation, "v")};
+      out[o_base + m * u.N + n] = ${store(options.type, activationWgsl(options.activation, "v"))};
     }
   }
 }

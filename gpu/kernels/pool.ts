@@ -4,7 +4,7 @@
  * by the window positions inside the input unless `countIncludePad`, when it divides by the
  * positions inside the padded input. Global pooling is a reduction (`reduce.ts`).
  */
-import { flatMain, Kernel, kernel } from "./kernel.ts";
+import { flatMain, FloatType, Kernel, kernel, load, store } from "./kernel.ts";
 
 export type PoolKind = "max" | "avg";
 
@@ -12,7 +12,11 @@ const FIELDS = ["count", "H", "W", "OH", "OW", "KH", "KW", "SH", "SW", "PH", "PW
   .map((name) => ({ name, type: "u32" as const }));
 
 /** Uniforms: `count` = N·C·OH·OW and the geometry; `PH`/`PW` are the leading pads. */
-export function poolKernel(kind: PoolKind, countIncludePad: boolean): Kernel {
+export function poolKernel(
+  kind: PoolKind,
+  options: { readonly countIncludePad: boolean; readonly type: FloatType },
+): Kernel {
+  const { countIncludePad, type } = options;
   const init = kind === "max" ? "-3.402823e38" : "0.0";
   const combine = kind === "max" ? "acc = max(acc, v);" : "acc += v;";
   const finish = kind === "max"
@@ -35,15 +39,15 @@ export function poolKernel(kind: PoolKind, countIncludePad: boolean): Kernel {
       let iw = iw0 + i32(kw * u.DW);
       if (ih < i32(u.H + u.PH) && iw < i32(u.W + u.PW)) { padded++; }
       if (ih < 0 || iw < 0 || ih >= i32(u.H) || iw >= i32(u.W)) { continue; }
-      let v = X[base + u32(ih) * u.W + u32(iw)];
+      let v = ${load(type, "X[base + u32(ih) * u.W + u32(iw)]")};
       ${combine}
       inside++;
     }
   }
-  out[i] = ${finish};`;
+  out[i] = ${store(type, finish)};`;
   return kernel(
     `pool:${kind}:${countIncludePad ? "incl" : "excl"}`,
-    { inputs: [["X", "f32"]], outputs: [["out", "f32"]] },
+    { inputs: [["X", type]], outputs: [["out", type]] },
     FIELDS,
     () => flatMain("u.count", body),
   );

@@ -5,7 +5,17 @@
  * per thread. Reduced and kept dims are unflattened with strides from uniforms, so no
  * transpose is ever needed; ranks are in the key.
  */
-import { dimsField, ElemType, flatMain, Kernel, kernel, unflatten } from "./kernel.ts";
+import {
+  dimsField,
+  ElemType,
+  flatMain,
+  FloatType,
+  Kernel,
+  kernel,
+  load,
+  store,
+  unflatten,
+} from "./kernel.ts";
 
 /** Threads cooperating on one output row. */
 export const ROW_WORKGROUP_SIZE = 64;
@@ -53,6 +63,14 @@ ${body}
 `;
 }
 
+export interface ReduceOptions {
+  readonly keptRank: number;
+  readonly reducedRank: number;
+  readonly type: FloatType;
+  /** One thread per output instead of one workgroup. */
+  readonly serial?: boolean;
+}
+
 /**
  * Reduces `X` over `reducedRank` dims (uniforms `rdims`, `rstrides`) for each output of the
  * `keptRank` kept dims (`kdims`, `kstrides`); uniforms `rows` (outputs) and `reduce_count`.
@@ -60,12 +78,8 @@ ${body}
  * (`flatGrid(rows, FLAT_WORKGROUP_SIZE)`), which avoids the tree's barriers and wins when
  * each output sums few elements and there are many outputs.
  */
-export function reduceKernel(
-  op: ReduceOp,
-  keptRank: number,
-  reducedRank: number,
-  serial = false,
-): Kernel {
+export function reduceKernel(op: ReduceOp, options: ReduceOptions): Kernel {
+  const { keptRank, reducedRank, type, serial = false } = options;
   const r = REDUCE[op];
   const fields = [
     { name: "rows", type: "u32" as const },
@@ -82,7 +96,7 @@ export function reduceKernel(
   const loop = serial
     ? "var j = 0u; j < u.reduce_count; j++"
     : `var j = lid; j < u.reduce_count; j += ${ROW_WORKGROUP_SIZE}u`;
-  const io = { inputs: [["X", "f32"]] as const, outputs: [["out", "f32"]] as const };
+  const io = { inputs: [["X", type]] as const, outputs: [["out", type]] as const };
   const key = `reduce:${op}:k${keptRank}:r${reducedRank}`;
   if (serial) {
     return kernel(
@@ -96,11 +110,11 @@ export function reduceKernel(
   var acc = ${r.init};
   for (${loop}) {
     ${unflatten("j", "rdims", reducedRank, [["off", "rstrides"]], "r").trim()}
-    let v = X[base + off];
+    let v = ${load(type, "X[base + off]")};
     acc = join0(acc, ${r.map});
   }
   let r = acc;
-  out[i] = ${r.end};`,
+  out[i] = ${store(type, r.end)};`,
         ),
     );
   }
@@ -108,13 +122,13 @@ export function reduceKernel(
   var acc = ${r.init};
   for (${loop}) {
     ${unflatten("j", "rdims", reducedRank, [["off", "rstrides"]], "r").trim()}
-    let v = X[base + off];
+    let v = ${load(type, "X[base + off]")};
     acc = join0(acc, ${r.map});
   }
   let total = reduce0(lid, acc);
   if (lid == 0u) {
     let r = total;
-    out[row] = ${r.end};
+    out[row] = ${store(type, r.end)};
   }`;
   return kernel(key, io, fields, () => rowPrelude([r.join]) + rowMain(body));
 }
@@ -123,23 +137,28 @@ export function reduceKernel(
  * Softmax or LogSoftmax along an axis of `axis_dim` elements with stride `inner`: rows are
  * (outer, inner) pairs. Uniforms `rows`, `axis_dim`, `inner`.
  */
-export function softmaxKernel(log: boolean): Kernel {
+export function softmaxKernel(log: boolean, type: FloatType): Kernel {
   const fields = ["rows", "axis_dim", "inner"].map((name) => ({ name, type: "u32" as const }));
-  const write = log ? "(X[at] - peak) - log(sum)" : "exp(X[at] - peak) / sum";
+  const x = (at: string) => load(type, `X[${at}]`);
+  const write = log ? `(${x("at")} - peak) - log(sum)` : `exp(${x("at")} - peak) / sum`;
   const body = `  let base = (row / u.inner) * u.axis_dim * u.inner + row % u.inner;
   var m = -3.402823e38;
-  for (var j = lid; j < u.axis_dim; j += ${ROW_WORKGROUP_SIZE}u) { m = max(m, X[base + j * u.inner]); }
+  for (var j = lid; j < u.axis_dim; j += ${ROW_WORKGROUP_SIZE}u) { m = max(m, ${
+    x("base + j * u.inner")
+  }); }
   let peak = reduce0(lid, m);
   var s = 0.0;
-  for (var j = lid; j < u.axis_dim; j += ${ROW_WORKGROUP_SIZE}u) { s += exp(X[base + j * u.inner] - peak); }
+  for (var j = lid; j < u.axis_dim; j += ${ROW_WORKGROUP_SIZE}u) { s += exp(${
+    x("base + j * u.inner")
+  } - peak); }
   let sum = reduce1(lid, s);
   for (var j = lid; j < u.axis_dim; j += ${ROW_WORKGROUP_SIZE}u) {
     let at = base + j * u.inner;
-    out[at] = ${write};
+    out[at] = ${store(type, write)};
   }`;
   return kernel(
     `softmax:${log ? "log" : "plain"}`,
-    { inputs: [["X", "f32"]], outputs: [["out", "f32"]] },
+    { inputs: [["X", type]], outputs: [["out", type]] },
     fields,
     () => rowPrelude(["max(a, b)", "a + b"]) + rowMain(body),
   );
@@ -149,30 +168,34 @@ export function softmaxKernel(log: boolean): Kernel {
  * LayerNormalization over the last `norm_size` elements of each row, with `Scale` (and `Bias`)
  * of that size. Uniforms `rows`, `norm_size`, `epsilon`.
  */
-export function layerNormKernel(bias: boolean): Kernel {
+export function layerNormKernel(bias: boolean, type: FloatType): Kernel {
   const fields = [
     { name: "rows", type: "u32" as const },
     { name: "norm_size", type: "u32" as const },
     { name: "epsilon", type: "f32" as const },
   ];
-  const inputs: (readonly [string, ElemType])[] = [["X", "f32"], ["Scale", "f32"]];
-  if (bias) inputs.push(["Bias", "f32"]);
+  const inputs: (readonly [string, ElemType])[] = [["X", type], ["Scale", type]];
+  if (bias) inputs.push(["Bias", type]);
+  const x = load(type, "X[base + j]");
+  const value = `(${x} - mean) * inv * ${load(type, "Scale[j]")}${
+    bias ? ` + ${load(type, "Bias[j]")}` : ""
+  }`;
   const body = `  let base = row * u.norm_size;
   var s = 0.0;
-  for (var j = lid; j < u.norm_size; j += ${ROW_WORKGROUP_SIZE}u) { s += X[base + j]; }
+  for (var j = lid; j < u.norm_size; j += ${ROW_WORKGROUP_SIZE}u) { s += ${x}; }
   let mean = reduce0(lid, s) / f32(u.norm_size);
   var q = 0.0;
   for (var j = lid; j < u.norm_size; j += ${ROW_WORKGROUP_SIZE}u) {
-    let d = X[base + j] - mean;
+    let d = ${x} - mean;
     q += d * d;
   }
   let inv = inverseSqrt(reduce0(lid, q) / f32(u.norm_size) + u.epsilon);
   for (var j = lid; j < u.norm_size; j += ${ROW_WORKGROUP_SIZE}u) {
-    out[base + j] = (X[base + j] - mean) * inv * Scale[j]${bias ? " + Bias[j]" : ""};
+    out[base + j] = ${store(type, value)};
   }`;
   return kernel(
     `layernorm:${bias ? "bias" : "nobias"}`,
-    { inputs, outputs: [["out", "f32"]] },
+    { inputs, outputs: [["out", type]] },
     fields,
     () => rowPrelude(["a + b"]) + rowMain(body),
   );

@@ -4,7 +4,7 @@
  * edge as ONNX Runtime does). The coordinate transformation is in the key; per-axis sizes,
  * strides and scales are uniforms.
  */
-import { dimsField, flatMain, Kernel, kernel } from "./kernel.ts";
+import { dimsField, flatMain, FloatType, Kernel, kernel, load, store } from "./kernel.ts";
 import { uniformAt, vec4Count } from "../uniforms.ts";
 
 export type CoordinateMode =
@@ -24,6 +24,7 @@ export interface ResizeOptions {
   readonly nearest: NearestMode;
   /** Axes interpolated linearly (others are read at the nearest coordinate). */
   readonly linearAxes: readonly number[];
+  readonly type: FloatType;
 }
 
 function originalCoordinate(mode: CoordinateMode, d: number): string {
@@ -62,7 +63,7 @@ function roundNearest(mode: NearestMode, v: string): string {
 
 /** Uniforms `count`, `in_shape`, `out_shape`, `in_strides` and `scales` (f32). */
 export function resizeKernel(options: ResizeOptions): Kernel {
-  const { rank, mode, coordinate, nearest, linearAxes } = options;
+  const { rank, mode, coordinate, nearest, linearAxes, type } = options;
   const fields = [
     { name: "count", type: "u32" as const },
     dimsField("in_shape", rank),
@@ -91,7 +92,7 @@ export function resizeKernel(options: ResizeOptions): Kernel {
     }
   }
   if (linear.length === 0) {
-    lines.push("  out[i] = X[base];");
+    lines.push(`  out[i] = ${store(type, load(type, "X[base]"))};`);
   } else {
     lines.push("  var acc = 0.0;");
     for (let corner = 0; corner < 1 << linear.length; corner++) {
@@ -102,14 +103,15 @@ export function resizeKernel(options: ResizeOptions): Kernel {
         weight.push(high ? `w${d}` : `(1.0 - w${d})`);
         offset.push(`${high ? "hi" : "lo"}${d} * ${uniformAt("in_strides", d)}`);
       });
-      lines.push(`  acc += ${weight.join(" * ")} * X[base + ${offset.join(" + ")}];`);
+      const x = load(type, `X[base + ${offset.join(" + ")}]`);
+      lines.push(`  acc += ${weight.join(" * ")} * ${x};`);
     }
-    lines.push("  out[i] = acc;");
+    lines.push(`  out[i] = ${store(type, "acc")};`);
   }
   const axes = linear.join(",");
   return kernel(
     `resize:${mode}:${coordinate}:${mode === "nearest" ? nearest : axes}:r${rank}`,
-    { inputs: [["X", "f32"]], outputs: [["out", "f32"]] },
+    { inputs: [["X", type]], outputs: [["out", type]] },
     fields,
     () => flatMain("u.count", lines.join("\n")),
   );

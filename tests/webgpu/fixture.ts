@@ -6,7 +6,13 @@
 import type { Tensor } from "../../core/tensor.ts";
 import type { DType } from "../../core/dtype.ts";
 import type { AttributeValue, Graph } from "../../backends/webgpu/graph.ts";
-import { dtypeOf, HostTensor, hostTensor, TensorType } from "../../backends/webgpu/host_tensor.ts";
+import {
+  dtypeOf,
+  HostTensor,
+  hostTensor,
+  tensorData,
+  TensorType,
+} from "../../backends/webgpu/host_tensor.ts";
 
 export interface FixtureTensor {
   readonly type: TensorType;
@@ -82,9 +88,10 @@ export function caseGraph(c: FixtureCase): { graph: Graph; inputs: Tensor[] } {
   };
 }
 
+/** The tensor a client would send for `t` (float16 values travel as FLOAT). */
 export function toTensor(t: FixtureTensor): Tensor {
   const dtype = dtypeOf(t.type) as DType;
-  return { dtype, shape: t.shape, data: hostOf(t).data as Tensor["data"] };
+  return { dtype, shape: t.shape, data: tensorData(hostOf(t).data) };
 }
 
 /** Differences beyond tolerance (`|a − e| ≤ tol · (1 + |e|)`), described; empty when equal. */

@@ -10,6 +10,11 @@ Each case is {name, op, opset, attributes, inputs, expected, tolerance}. Attribu
 ({"f": 0.5}, {"i": 1}, {"s": "linear"}, {"ints": [...]}, {"floats": [...]}); an input with
 "initializer": true is given to the graph as an initializer (weights, shapes, axes).
 The random seed is fixed, so rerunning reproduces the same files.
+
+float16.json reruns the float32 families with random inputs drawn as float16 values, relabels
+their float tensors float16 (expected values rounded to float16; cases whose inputs are not
+float16 values are left out) and adds casts to and from float16. The kernels compute in float32
+and round once, so these cases differ from NumPy by at most one float16 ulp.
 """
 import json
 import math
@@ -19,7 +24,10 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 rng = np.random.default_rng(20261124)
-TYPES = {np.float32: "float32", np.int64: "int64", np.bool_: "bool", np.int32: "int32"}
+TYPES = {np.float32: "float32", np.float16: "float16", np.int64: "int64", np.bool_: "bool",
+         np.int32: "int32"}
+# While true, random floats are float16 values (see float16()).
+HALF = False
 
 
 def tensor(array, initializer=False):
@@ -31,6 +39,8 @@ def tensor(array, initializer=False):
     elif kind == "float32":
         # Nine significant digits round-trip every float32 and keep the files small.
         data = [float(f"{v:.9g}") for v in data]
+    elif kind == "float16":
+        data = [float(v) for v in data]
     out = {"type": kind, "shape": list(array.shape), "data": data}
     if initializer:
         out["initializer"] = True
@@ -50,7 +60,8 @@ def case(name, op, inputs, expected, attributes=None, opset=13, tolerance=1e-4):
 
 
 def randf(*shape, low=-2.0, high=2.0):
-    return rng.uniform(low, high, size=shape).astype(np.float32)
+    values = rng.uniform(low, high, size=shape).astype(np.float32)
+    return values.astype(np.float16).astype(np.float32) if HALF else values
 
 
 def randq(*shape):
@@ -531,6 +542,101 @@ def resize():
     return cases
 
 
+# ---------------------------------------------------------------- float16
+F16_TOLERANCE = 2e-3
+# Inputs that stay float32 whatever the data type (Resize's roi and scales).
+F32_INPUTS = {"Resize": {1, 2}}
+# Cases with more elements than this are left out of the float16 family (file size).
+F16_ELEMENTS_MAX = 3000
+
+
+def as_half(t):
+    """A float32 fixture tensor as float16, or None when a value is not a float16 value."""
+    values = np.array(t["data"], np.float32)
+    half = values.astype(np.float16)
+    if not np.array_equal(half.astype(np.float32), values, equal_nan=True):
+        return None
+    return {**t, "type": "float16", "data": [float(v) for v in half]}
+
+
+def to_half(c):
+    """The case with its float tensors as float16, or None when it does not carry over."""
+    if c["op"] == "Cast":
+        return None
+    tensors = [t for t in c["inputs"] + c["expected"] if t is not None]
+    if sum(len(t["data"]) for t in tensors) > F16_ELEMENTS_MAX:
+        return None
+    inputs = []
+    for i, t in enumerate(c["inputs"]):
+        if t is None or t["type"] != "float32" or i in F32_INPUTS.get(c["op"], ()):
+            inputs.append(t)
+            continue
+        half = as_half(t)
+        if half is None:
+            return None
+        inputs.append(half)
+    if inputs == c["inputs"]:
+        return None
+    expected = []
+    for t in c["expected"]:
+        if t["type"] != "float32":
+            expected.append(t)
+            continue
+        values = np.array(t["data"], np.float32)
+        half = values.astype(np.float16)
+        if np.any(np.isfinite(values) & ~np.isfinite(half)):
+            return None
+        expected.append({**t, "type": "float16", "data": [float(v) for v in half]})
+    return {**c, "name": f"{c['name']}_f16", "inputs": inputs, "expected": expected,
+            "tolerance": max(c["tolerance"], F16_TOLERANCE)}
+
+
+def float16():
+    global HALF
+    HALF = True
+    try:
+        base = [c for family in (elementwise, matmul, conv, pool, norm, reduce_cases, layout, resize)
+                for c in family()]
+    finally:
+        HALF = False
+    cases = [h for h in map(to_half, base) if h is not None]
+    x = rng.uniform(-3, 3, size=(3, 7)).astype(np.float32)
+    h = x.astype(np.float16)
+    i = rng.integers(-50, 50, size=(2, 3)).astype(np.int64)
+    b = rng.integers(0, 2, size=(2, 3)).astype(np.bool_)
+    zs = np.array([0, 1.5, -2, 0, 65504, -0.000061035156], np.float16)
+    cases.append(case("Cast_float_to_float16", "Cast", [x], [h], {"to": {"i": 10}},
+                      tolerance=F16_TOLERANCE))
+    # Nine digits print a float32 to within 1e-8.
+    cases.append(case("Cast_float16_to_float", "Cast", [h], [h.astype(np.float32)], {"to": {"i": 1}},
+                      tolerance=1e-8))
+    cases.append(case("Cast_float16_to_int64", "Cast", [h * 3], [np.trunc(h * 3).astype(np.int64)],
+                      {"to": {"i": 7}}, tolerance=0))
+    cases.append(case("Cast_int64_to_float16", "Cast", [i], [i.astype(np.float16)], {"to": {"i": 10}},
+                      tolerance=0))
+    cases.append(case("Cast_float16_to_bool", "Cast", [zs], [zs != 0], {"to": {"i": 9}}, tolerance=0))
+    cases.append(case("Cast_bool_to_float16", "Cast", [b], [b.astype(np.float16)], {"to": {"i": 10}},
+                      tolerance=0))
+    cases.append(case("Cast_float16_to_float16", "Cast", [zs], [zs], {"to": {"i": 10}}, tolerance=0))
+    # GEMM tilings the small float32 cases above don't reach: vec4 loads, 32 × 32 tiles.
+    a, b = randf(2, 40, 32).astype(np.float16), randf(32, 24).astype(np.float16)
+    cases.append(case("MatMul_vec4_path_f16", "MatMul", [a, b], [half_matmul(a, b)],
+                      tolerance=F16_TOLERANCE))
+    a, b = randf(33, 20).astype(np.float16), randf(20, 18).astype(np.float16)
+    cases.append(case("MatMul_square_tile_f16", "MatMul", [a, b], [half_matmul(a, b)],
+                      tolerance=F16_TOLERANCE))
+    a, b, c = (randf(40, 12).astype(np.float16), randf(20, 12).astype(np.float16),
+               randf(20).astype(np.float16))
+    cases.append(case("Gemm_transB_bias_f16", "Gemm", [a, b, c],
+                      [(np.matmul(a, b.T, dtype=np.float32) + c).astype(np.float16)],
+                      {"transB": {"i": 1}}, tolerance=F16_TOLERANCE))
+    return cases
+
+
+def half_matmul(a, b):
+    return np.matmul(a.astype(np.float32), b.astype(np.float32)).astype(np.float16)
+
+
 def main():
     families = {
         "elementwise": elementwise(),
@@ -541,6 +647,8 @@ def main():
         "reduce": reduce_cases(),
         "layout": layout(),
         "resize": resize(),
+        # Last: it draws from the shared generator after the float32 families.
+        "float16": float16(),
     }
     out_dir = os.path.join(HERE, "fixtures")
     os.makedirs(out_dir, exist_ok=True)

@@ -9,7 +9,9 @@ int64_data, double_data, raw_data) and attributes of every kind; typed_fields.js
 a decoder must read back. fused_cnn.onnx is a Conv → BatchNormalization → Relu, Conv → Mul →
 Add → HardSwish-pattern network whose output fused_cnn.json gives (NumPy, float64). tile.onnx
 uses an op only ONNX Runtime's WebGPU provider has (the GPU fallback path); matmul_1024.onnx is
-the benchmark's one-node MatMul.
+the benchmark's one-node MatMul. mnist_fp16.onnx is the RedisAI test mnist converted to float16
+inside with FLOAT inputs and outputs (a Cast at each edge), as onnxconverter-common's
+convert_float_to_float16(keep_io_types=True) makes served fp16 models.
 """
 import json
 import os
@@ -153,10 +155,55 @@ def matmul_model():
     onnx.save(model, os.path.join(OUT, "matmul_1024.onnx"))
 
 
+MNIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
+                     "testdata", "redisai", "mnist.onnx")
+
+
+def float16_keep_io(model):
+    """Float tensors become float16 inside; FLOAT graph inputs and outputs stay, behind Casts."""
+    graph = model.graph
+    for init in graph.initializer:
+        if init.data_type == TensorProto.FLOAT:
+            init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name))
+    initializers = {init.name for init in graph.initializer}
+    casts_in, renamed = [], {}
+    for value in graph.input:
+        if value.type.tensor_type.elem_type != TensorProto.FLOAT:
+            continue
+        if value.name in initializers:
+            value.type.tensor_type.elem_type = TensorProto.FLOAT16
+        else:
+            renamed[value.name] = value.name + "_fp16"
+            casts_in.append(helper.make_node("Cast", [value.name], [renamed[value.name]],
+                                             to=TensorProto.FLOAT16))
+    casts_out = []
+    for value in graph.output:
+        if value.type.tensor_type.elem_type == TensorProto.FLOAT:
+            renamed[value.name] = value.name + "_fp16"
+            casts_out.append(helper.make_node("Cast", [renamed[value.name]], [value.name],
+                                              to=TensorProto.FLOAT))
+    nodes = []
+    for node in graph.node:
+        node.input[:] = [renamed.get(name, name) for name in node.input]
+        node.output[:] = [renamed.get(name, name) for name in node.output]
+        nodes.append(node)
+    del graph.value_info[:]
+    del graph.node[:]
+    graph.node.extend(casts_in + nodes + casts_out)
+    onnx.checker.check_model(model)
+    return model
+
+
+def mnist_fp16():
+    model = float16_keep_io(onnx.load(MNIST))
+    onnx.save(model, os.path.join(OUT, "mnist_fp16.onnx"))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     typed_fields()
     fused_cnn()
     tile_model()
     matmul_model()
+    mnist_fp16()
     print("models written to", OUT)

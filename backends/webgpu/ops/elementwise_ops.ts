@@ -16,7 +16,7 @@ import {
 } from "../../../gpu/kernels/elementwise.ts";
 import { attrFloat, attrInt, GraphNode } from "../graph.ts";
 import { gpuElemType, HostTensor, TensorType, tensorTypeFromOnnx } from "../host_tensor.ts";
-import { FOLD_ELEMENTS_MAX, foldElementwise, foldFunction } from "../cpu_fold.ts";
+import { FOLD_ELEMENTS_MAX, foldElementwise, foldFunction, isFloatType } from "../cpu_fold.ts";
 import {
   broadcastShapes,
   broadcastStrides,
@@ -115,7 +115,7 @@ function infer(op: OpNode): ValueMeta[] {
   const hosts = metas.map((m) => m.host);
   const fn = op.node.opType === "Cast"
     ? (a: number) => a
-    : foldFunction(op.node.opType, !types.some((t) => t === "float32" || t === "float64"));
+    : foldFunction(op.node.opType, !types.some(isFloatType));
   if (
     fn !== undefined && hosts.every((h) => h !== undefined) &&
     elementCount(shape) <= FOLD_ELEMENTS_MAX

@@ -3,7 +3,7 @@
  * and indices are plan-time values, as in Shape → Gather) and Pad (constant, reflect, edge;
  * negative pads crop; attribute form before opset 11, inputs after).
  */
-import { gatherKernel, padKernel, PadMode } from "../../../gpu/kernels/copy.ts";
+import { gatherKernel, padKernel, PadMode, wordOf } from "../../../gpu/kernels/copy.ts";
 import { attrFloat, attrInt, attrInts, attrString } from "../graph.ts";
 import { hostNumbers, hostTensor } from "../host_tensor.ts";
 import { FOLD_ELEMENTS_MAX } from "../cpu_fold.ts";
@@ -17,6 +17,7 @@ import {
   normalizeAxis,
   OpImpl,
   OpNode,
+  storedType,
   stridesOf,
 } from "./op.ts";
 
@@ -59,7 +60,7 @@ const gather: OpImpl = {
       index_count: elementCount(indices.shape),
       inner,
     };
-    return [flatCall(gatherKernel(), io(2), uniforms, count)];
+    return [flatCall(gatherKernel(wordOf(storedType(op, 0))), io(2), uniforms, count)];
   },
 };
 
@@ -100,11 +101,12 @@ const pad: OpImpl = {
     const { x, shape, begin, value, mode } = padGeometry(op);
     const rank = Math.max(1, shape.length);
     const bits = new DataView(new ArrayBuffer(4));
-    if (x.type === "float32") bits.setFloat32(0, value, true);
+    const word = wordOf(storedType(op, 0));
+    if (x.type === "float32" || word === "f16") bits.setFloat32(0, value, true);
     else bits.setInt32(0, value, true);
     const count = elementCount(shape);
     const orOne = (list: readonly number[]) => (list.length === 0 ? [1] : [...list]);
-    return [flatCall(padKernel(mode, rank), io(1), {
+    return [flatCall(padKernel(mode, rank, word), io(1), {
       count,
       value: bits.getUint32(0, true),
       out_shape: orOne(shape),

@@ -3,7 +3,7 @@
  * Slice and Concat on plan-time values fold on the CPU, which resolves the shape arithmetic of
  * dynamic-shape models before any kernel runs.
  */
-import { stridedCopyKernel } from "../../../gpu/kernels/copy.ts";
+import { stridedCopyKernel, wordOf } from "../../../gpu/kernels/copy.ts";
 import { attrInt, attrInts } from "../graph.ts";
 import { hostNumbers, HostTensor, hostTensor } from "../host_tensor.ts";
 import { FOLD_ELEMENTS_MAX, foldStrided } from "../cpu_fold.ts";
@@ -20,12 +20,14 @@ import {
   normalizeAxis,
   OpImpl,
   OpNode,
+  storedType,
   stridesOf,
   ValueMeta,
 } from "./op.ts";
 
-/** A strided copy of input `from` into output `to` at `dstOffset` with `dstStrides`. */
+/** A strided copy of input `from` of `op` into output `to` at `dstOffset` with `dstStrides`. */
 function copyCall(
+  op: OpNode,
   from: number,
   to: number,
   shape: readonly number[],
@@ -36,7 +38,8 @@ function copyCall(
   const rank = Math.max(1, merged.shape.length);
   const pad = (list: number[] | undefined) => (merged.shape.length === 0 ? [0] : list ?? []);
   const count = elementCount(shape);
-  return flatCall(stridedCopyKernel(rank), [{ input: from }, { output: to }], {
+  const kernel = stridedCopyKernel(rank, wordOf(storedType(op, from)));
+  return flatCall(kernel, [{ input: from }, { output: to }], {
     count,
     src_off: src.offset,
     dst_off: dst.offset,
@@ -85,7 +88,7 @@ const transpose: OpImpl = {
     const strides = stridesOf(x.shape);
     const shape = outputs[0]?.shape ?? [];
     const src = { strides: perm.map((p) => strides[p] ?? 0), offset: 0 };
-    return [copyCall(0, 0, shape, src, { strides: stridesOf(shape), offset: 0 })];
+    return [copyCall(op, 0, 0, shape, src, { strides: stridesOf(shape), offset: 0 })];
   },
 };
 
@@ -136,7 +139,7 @@ const slice: OpImpl = {
   encode: (op) => {
     const view = sliceView(op);
     const dst = { strides: stridesOf(view.shape), offset: 0 };
-    return [copyCall(0, 0, view.shape, { strides: view.strides, offset: view.offset }, dst)];
+    return [copyCall(op, 0, 0, view.shape, { strides: view.strides, offset: view.offset }, dst)];
   },
 };
 
@@ -176,7 +179,7 @@ const concat: OpImpl = {
       const shape = input(op, i).shape;
       const offset = at * (outStrides[axis] ?? 0);
       at += shape[axis] ?? 0;
-      return copyCall(i, 0, shape, { strides: stridesOf(shape), offset: 0 }, {
+      return copyCall(op, i, 0, shape, { strides: stridesOf(shape), offset: 0 }, {
         strides: outStrides,
         offset,
       });
@@ -246,7 +249,7 @@ const split: OpImpl = {
     return outputs.map((out, k) => {
       const offset = at * (strides[axis] ?? 0);
       at += out.shape[axis] ?? 0;
-      return copyCall(0, k, out.shape, { strides, offset }, {
+      return copyCall(op, 0, k, out.shape, { strides, offset }, {
         strides: stridesOf(out.shape),
         offset: 0,
       });
@@ -269,7 +272,7 @@ const expand: OpImpl = {
     const x = input(op, 0);
     const shape = expandShape(op);
     const src = { strides: broadcastStrides(x.shape, shape), offset: 0 };
-    return [copyCall(0, 0, shape, src, { strides: stridesOf(shape), offset: 0 })];
+    return [copyCall(op, 0, 0, shape, src, { strides: stridesOf(shape), offset: 0 })];
   },
 };
 

@@ -12,6 +12,7 @@ import {
   coalesce,
   elementCount,
   fail,
+  floatType,
   input,
   KernelCall,
   OpImpl,
@@ -59,7 +60,13 @@ function matmulCall(op: OpNode): KernelCall {
   const tile = gemmTileFor(s.m, s.n);
   const batchRank = merged.shape.length;
   const act = fusedActivation(op.node);
-  const options = { tile, batchRank, bias: "none", activation: act.activation } as const;
+  const options = {
+    tile,
+    batchRank,
+    bias: "none",
+    activation: act.activation,
+    type: floatType(op, 0),
+  } as const;
   return {
     kernel: vec4Applies(tile, s.k, s.n) ? matmulVec4Kernel(options) : matmulKernel(options),
     bindings: [{ input: 0 }, { input: 1 }, { output: 0 }],
@@ -117,7 +124,13 @@ const gemm: OpImpl = {
     const tile = gemmTileFor(m, n);
     const act = fusedActivation(op.node);
     const bias = c === undefined ? "none" : "matrix";
-    const options = { tile, batchRank: 0, bias, activation: act.activation } as const;
+    const options = {
+      tile,
+      batchRank: 0,
+      bias,
+      activation: act.activation,
+      type: floatType(op, 0),
+    } as const;
     const vec4 = !transA && !transB && vec4Applies(tile, k, n);
     return [{
       kernel: vec4 ? matmulVec4Kernel(options) : matmulKernel(options),

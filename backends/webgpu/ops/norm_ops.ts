@@ -5,7 +5,17 @@ import { batchNormKernel } from "../../../gpu/kernels/batch_norm.ts";
 import { layerNormKernel } from "../../../gpu/kernels/reduce.ts";
 import { attrFloat, attrInt } from "../graph.ts";
 import { fusedActivation } from "./fused.ts";
-import { elementCount, fail, flatCall, input, io, normalizeAxis, OpImpl, OpNode } from "./op.ts";
+import {
+  elementCount,
+  fail,
+  flatCall,
+  floatType,
+  input,
+  io,
+  normalizeAxis,
+  OpImpl,
+  OpNode,
+} from "./op.ts";
 import { rowGrid } from "./reduce_ops.ts";
 
 function singleOutput(op: OpNode): void {
@@ -38,7 +48,7 @@ const batchNorm: OpImpl = {
       epsilon: attrFloat(op.node, "epsilon", 1e-5),
       ...act.uniforms,
     };
-    return [flatCall(batchNormKernel(act.activation), io(5), uniforms, count)];
+    return [flatCall(batchNormKernel(act.activation, floatType(op, 0)), io(5), uniforms, count)];
   },
 };
 
@@ -63,7 +73,7 @@ const layerNorm: OpImpl = {
     const rows = elementCount(shape.slice(0, axis));
     const bias = op.inputs[2] !== undefined;
     return [{
-      kernel: layerNormKernel(bias),
+      kernel: layerNormKernel(bias, floatType(op, 0)),
       bindings: io(bias ? 3 : 2),
       uniforms: { rows, norm_size: normSize, epsilon: attrFloat(op.node, "epsilon", 1e-5) },
       grid: rowGrid(rows),

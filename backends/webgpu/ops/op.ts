@@ -5,11 +5,11 @@
  * math, constants) or returns the kernel calls that compute them on the GPU. Ops never touch
  * GPU objects: the planner binds buffers, packs uniforms and creates pipelines.
  */
-import { FLAT_WORKGROUP_SIZE, Kernel } from "../../../gpu/kernels/kernel.ts";
+import { ElemType, FLAT_WORKGROUP_SIZE, FloatType, Kernel } from "../../../gpu/kernels/kernel.ts";
 import { flatGrid } from "../../../gpu/dispatch.ts";
 import type { UniformValues } from "../../../gpu/uniforms.ts";
 import { GraphError, GraphNode, nodeLabel } from "../graph.ts";
-import { hostNumbers, HostTensor, TensorType } from "../host_tensor.ts";
+import { gpuElemType, hostNumbers, HostTensor, TensorType } from "../host_tensor.ts";
 
 /** What the planner knows about a value. */
 export interface ValueMeta {
@@ -137,6 +137,23 @@ export function input(op: OpNode, i: number): ValueMeta {
   const meta = op.inputs[i];
   if (meta === undefined) fail(op.node, `input ${i} is missing`);
   return meta;
+}
+
+/** How input `i` is stored on the GPU. */
+export function storedType(op: OpNode, i: number): ElemType {
+  const { type } = input(op, i);
+  const elem = gpuElemType(type);
+  if (elem === undefined) fail(op.node, `input ${i} of type ${type} is not supported on the GPU`);
+  return elem;
+}
+
+/** How float input `i` is stored on the GPU; fails for other types. */
+export function floatType(op: OpNode, i: number): FloatType {
+  const elem = storedType(op, i);
+  if (elem !== "f32" && elem !== "f16") {
+    fail(op.node, `input ${i} must be float32 or float16, got ${input(op, i).type}`);
+  }
+  return elem;
 }
 
 /** Input `i`'s host values as numbers; `undefined` when omitted. */

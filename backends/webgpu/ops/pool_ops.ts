@@ -5,7 +5,7 @@
 import { poolKernel } from "../../../gpu/kernels/pool.ts";
 import { attrInt, attrInts } from "../graph.ts";
 import { forwardWindow, spatial, Window, windowUniforms } from "./geometry.ts";
-import { elementCount, fail, flatCall, input, io, OpImpl, OpNode } from "./op.ts";
+import { elementCount, fail, flatCall, floatType, input, io, OpImpl, OpNode } from "./op.ts";
 
 function poolGeometry(op: OpNode): { window: Window; shape: number[]; h: number; w: number } {
   const x = input(op, 0).shape;
@@ -33,7 +33,8 @@ function poolImpl(kind: "max" | "avg"): OpImpl {
       const { window: win, shape, h, w } = poolGeometry(op);
       const count = elementCount(shape);
       const includePad = kind === "avg" && attrInt(op.node, "count_include_pad", 0) === 1;
-      return [flatCall(poolKernel(kind, includePad), io(1), {
+      const type = floatType(op, 0);
+      return [flatCall(poolKernel(kind, { countIncludePad: includePad, type }), io(1), {
         count,
         H: h,
         W: w,

@@ -11,14 +11,14 @@ import {
   softmaxKernel,
 } from "../../../gpu/kernels/reduce.ts";
 import { flatGrid } from "../../../gpu/dispatch.ts";
-import { FLAT_WORKGROUP_SIZE } from "../../../gpu/kernels/kernel.ts";
+import { FLAT_WORKGROUP_SIZE, FloatType } from "../../../gpu/kernels/kernel.ts";
 import { attrInt, attrInts } from "../graph.ts";
-import { gpuElemType } from "../host_tensor.ts";
 import {
   coalesce,
   elementCount,
   fail,
   flatCall,
+  floatType,
   hostInput,
   input,
   io,
@@ -26,6 +26,7 @@ import {
   normalizeAxis,
   OpImpl,
   OpNode,
+  storedType,
   stridesOf,
 } from "./op.ts";
 
@@ -41,9 +42,10 @@ export function rowGrid(rows: number): [number, number, number] {
 /** The reduce kernel call for `shape` reduced over `axes`. */
 export function reduceCall(
   op: ReduceOp,
-  shape: readonly number[],
+  x: { readonly shape: readonly number[]; readonly type: FloatType },
   axes: readonly number[],
 ): KernelCall {
+  const { shape } = x;
   const strides = stridesOf(shape);
   const keptDims = shape.map((_, d) => d).filter((d) => !axes.includes(d));
   const pick = (dims: readonly number[], from: readonly number[]) => dims.map((d) => from[d] ?? 0);
@@ -53,7 +55,12 @@ export function reduceCall(
   const reduceCount = elementCount(pick(axes, shape));
   const serial = reduceCount <= SERIAL_REDUCE_MAX && rows >= SERIAL_ROWS_MIN;
   return {
-    kernel: reduceKernel(op, kept.shape.length, Math.max(1, reduced.shape.length), serial),
+    kernel: reduceKernel(op, {
+      keptRank: kept.shape.length,
+      reducedRank: Math.max(1, reduced.shape.length),
+      type: x.type,
+      serial,
+    }),
     bindings: io(1),
     uniforms: {
       rows,
@@ -101,12 +108,14 @@ function reduceImpl(kind: ReduceOp): OpImpl {
     hostInputs: [1],
     infer: (op) => {
       const x = input(op, 0);
-      if (x.type !== "float32") fail(op.node, `only float32 is supported, got ${x.type}`);
+      floatType(op, 0);
       const axes = reduceAxes(op) ?? [];
       const keep = attrInt(op.node, "keepdims", 1) === 1;
       return [{ type: x.type, shape: reducedShape(x.shape, axes, keep) }];
     },
-    encode: (op) => [reduceCall(kind, input(op, 0).shape, reduceAxes(op) ?? [])],
+    encode: (op) => [
+      reduceCall(kind, { shape: input(op, 0).shape, type: floatType(op, 0) }, reduceAxes(op) ?? []),
+    ],
   };
 }
 
@@ -120,7 +129,7 @@ function globalPool(kind: ReduceOp): OpImpl {
     },
     encode: (op) => {
       const shape = input(op, 0).shape;
-      return [reduceCall(kind, shape, axesOf(shape.length))];
+      return [reduceCall(kind, { shape, type: floatType(op, 0) }, axesOf(shape.length))];
     },
   };
 }
@@ -136,8 +145,8 @@ function argImpl(max: boolean): OpImpl {
     infer: (op) => [{ type: "int64", shape: geometry(op).out }],
     encode: (op) => {
       const { shape, axis, out } = geometry(op);
-      const elem = gpuElemType(input(op, 0).type);
-      if (elem === undefined || elem === "u32") fail(op.node, "input must be numeric");
+      const elem = storedType(op, 0);
+      if (elem === "u32") fail(op.node, "input must be numeric");
       const selectLast = attrInt(op.node, "select_last_index", 0) === 1;
       const count = elementCount(out);
       const uniforms = {
@@ -154,7 +163,7 @@ function softmaxImpl(log: boolean): OpImpl {
   return {
     infer: (op) => {
       const x = input(op, 0);
-      if (x.type !== "float32") fail(op.node, `only float32 is supported, got ${x.type}`);
+      floatType(op, 0);
       return [{ type: x.type, shape: x.shape }];
     },
     encode: (op) => {
@@ -165,7 +174,7 @@ function softmaxImpl(log: boolean): OpImpl {
       const inner = legacy ? 1 : elementCount(shape.slice(axis + 1));
       const rows = elementCount(shape) / Math.max(axisDim, 1);
       return [{
-        kernel: softmaxKernel(log),
+        kernel: softmaxKernel(log, floatType(op, 0)),
         bindings: io(1),
         uniforms: { rows, axis_dim: axisDim, inner },
         grid: rowGrid(rows),

@@ -9,6 +9,7 @@ import {
   elementCount,
   fail,
   flatCall,
+  floatType,
   hostInput,
   input,
   io,
@@ -80,7 +81,7 @@ const resize: OpImpl = {
   infer: (op) => [{ type: input(op, 0).type, shape: resizeGeometry(op).shape }],
   encode: (op) => {
     const x = input(op, 0);
-    if (x.type !== "float32") fail(op.node, `only float32 is supported, got ${x.type}`);
+    const type = floatType(op, 0);
     const { shape, scales } = resizeGeometry(op);
     const legacy = op.opset < 11;
     const mode = attrString(op.node, "mode", "nearest") as "nearest" | "linear";
@@ -96,7 +97,7 @@ const resize: OpImpl = {
     );
     const count = elementCount(shape);
     const orOne = (list: readonly number[]) => (list.length === 0 ? [1] : [...list]);
-    return [flatCall(resizeKernel({ rank, mode, coordinate, nearest, linearAxes }), io(1), {
+    return [flatCall(resizeKernel({ rank, mode, coordinate, nearest, linearAxes, type }), io(1), {
       count,
       in_shape: orOne(x.shape),
       out_shape: orOne(shape),
