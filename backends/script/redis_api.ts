@@ -71,7 +71,10 @@ export function redisAIFunctions(host: ScriptHost): Map<string, Builtin> {
   return builtinTable([
     [
       "model_execute(model_key, inputs, num_outputs)",
-      (a) => host.modelExecute(a.str(0), a.tensorList(1), a.int(2)).map((t) => ScriptTensor.of(t)),
+      (a) => {
+        const inputs = a.tensorList(1).map((t) => t.plain());
+        return host.modelExecute(a.str(0), inputs, a.int(2)).map((t) => ScriptTensor.of(t));
+      },
     ],
   ]);
 }

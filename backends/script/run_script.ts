@@ -46,22 +46,26 @@ export class ScriptRunError extends Error {
 /** Runs `call` on `script`; returns exactly `call.outputCount` tensors. */
 export function runScript(script: CompiledScript, call: ScriptCall, options: RunOptions): Tensor[] {
   const limits = options.limits ?? DEFAULT_SCRIPT_LIMITS;
-  const rt = new Runtime(script.functions, options.ops ?? cpuOps, options.host, limits);
+  const ops = options.ops ?? cpuOps;
+  const rt = new Runtime(script.functions, ops, options.host, limits);
   const budget = {
     bytesLeft: limits.callBytesMax,
     allocBytesMax: limits.allocBytesMax,
     workLeft: limits.workMax,
   };
-  let result: Value;
   try {
-    result = withMemoryBudget(budget, () => {
-      const inputs = call.inputs.map((t) => ScriptTensor.of(t));
-      const def = script.functions.get(call.fn);
-      if (def !== undefined && call.entryPoints.includes(call.fn)) {
-        return rt.invoke(def, [inputs, [...call.keys], [...call.args]], undefined);
-      }
-      const fn = legacyFunction(def, call);
-      return rt.invoke(fn, legacyArgs(fn, inputs), undefined);
+    return ops.call(() => {
+      const result = withMemoryBudget(budget, () => {
+        const inputs = call.inputs.map((t) => ScriptTensor.of(t));
+        const def = script.functions.get(call.fn);
+        if (def !== undefined && call.entryPoints.includes(call.fn)) {
+          return rt.invoke(def, [inputs, [...call.keys], [...call.args]], undefined);
+        }
+        const fn = legacyFunction(def, call);
+        return rt.invoke(fn, legacyArgs(fn, inputs), undefined);
+      });
+      // Inside the call: outputs computed elsewhere (GPU) are read back before it ends.
+      return outputs(result, call, ops);
     });
   } catch (e) {
     if (e instanceof ScriptRuntimeError) throw new ScriptRunError(e.format(script.source), e.limit);
@@ -70,7 +74,6 @@ export function runScript(script: CompiledScript, call: ScriptCall, options: Run
     }
     throw e;
   }
-  return outputs(result, call);
 }
 
 function legacyFunction(def: FunctionDef | undefined, call: ScriptCall): FunctionDef {
@@ -107,7 +110,7 @@ function legacyArgs(def: FunctionDef, inputs: readonly ScriptTensor[]): Value[] 
 }
 
 /** RedisAI's output handling: tensors, lists of tensors and tuples of tensors, flattened. */
-function outputs(result: Value, call: ScriptCall): Tensor[] {
+function outputs(result: Value, call: ScriptCall, ops: TensorOps): Tensor[] {
   if (call.outputCount === 0) return [];
   const nonTensor = () => new ScriptRunError(`Function returned non-tensor values${call.fn}`);
   let items: readonly Value[];
@@ -118,8 +121,10 @@ function outputs(result: Value, call: ScriptCall): Tensor[] {
   if (items.length !== call.outputCount) {
     throw new ScriptRunError(`Function returned unexpected number of outputs - ${call.fn}`);
   }
-  return items.map((v) => {
+  const tensors = items.map((v) => {
     if (!(v instanceof ScriptTensor)) throw nonTensor();
-    return { dtype: v.dtype, shape: v.shape, data: v.data };
+    return v;
   });
+  ops.settle(tensors);
+  return tensors.map((v) => v.plain());
 }

@@ -5,7 +5,7 @@
  * updates (`add_`, `fill_`, `masked_fill_`, ...). Attributes are `shape`, `dtype`, `device`,
  * `ndim`, `T` and `is_cuda`.
  */
-import type { DType } from "../../core/dtype.ts";
+import { DType, DTYPES } from "../../core/dtype.ts";
 import { elementOf, newList } from "./builtins.ts";
 import {
   isFloating,
@@ -152,7 +152,7 @@ export function tensorMethods(ops: TensorOps): Map<string, Builtin> {
     ["tolist(self)", (a) => toList(a.tensor(0))],
     ["is_contiguous(self)", () => true],
     ["is_floating_point(self)", (a) => isFloating(a.tensor(0).dtype)],
-    ["element_size(self)", (a) => a.tensor(0).data.BYTES_PER_ELEMENT],
+    ["element_size(self)", (a) => DTYPES[a.tensor(0).dtype].bytes],
     [
       "masked_fill(self, mask, value)",
       (a) => ops.cast(ops.where(a.tensor(1), a.operand(2), a.tensor(0)), a.tensor(0).dtype),

@@ -1,7 +1,8 @@
 /**
  * The `gpu` INFO section: what the main thread's WebGPU adapter says about itself (probed once,
- * without creating a device) and the GPU memory, pipelines and sessions that the executor's
- * Workers report on the shared stats board.
+ * without creating a device) and the GPU memory, pipelines, sessions and runs that the
+ * executor's Workers report on the shared stats board, per path: our executor, ONNX Runtime's
+ * WebGPU provider (`fallback`) or, with `gpu-fallback cpu`, the CPU (`cpu_fallback`).
  */
 import type { ServerState } from "../../core/server_state.ts";
 import { gpuStatsBoard } from "./gpu_stats_board.ts";
@@ -58,9 +59,16 @@ export function registerGpuInfo(server: ServerState): void {
       ["gpu_buffers", stats.buffers],
       ["gpu_pipelines", stats.pipelines],
       ["gpu_device_losses", stats.deviceLosses],
+      ["gpu_fallback", server.config["gpu-fallback"]],
       ["gpu_executor_sessions", stats.sessions],
       ["gpu_fallback_sessions", stats.fallbackSessions],
+      ["gpu_cpu_fallback_sessions", stats.cpuFallbackSessions],
       ["gpu_runs", stats.runs],
+      ["gpu_fallback_runs", stats.fallbackRuns],
+      ["gpu_cpu_fallback_runs", stats.cpuFallbackRuns],
+      ["gpu_script_runs", stats.scriptRuns],
+      ["gpu_script_kernel_ops", stats.scriptGpuOps],
+      ["gpu_script_cpu_fallback_ops", stats.scriptCpuOps],
     ];
   });
 }

@@ -15,7 +15,13 @@ export const GPU_STAT_FIELDS = [
   "deviceLosses",
   "sessions",
   "fallbackSessions",
+  "cpuFallbackSessions",
   "runs",
+  "fallbackRuns",
+  "cpuFallbackRuns",
+  "scriptRuns",
+  "scriptGpuOps",
+  "scriptCpuOps",
 ] as const;
 
 export type GpuStatField = (typeof GPU_STAT_FIELDS)[number];
@@ -42,11 +48,12 @@ export class GpuStatsBoard {
     return Math.min(Atomics.add(this.#claims, 0, 1), SLOTS - 1);
   }
 
-  write(slot: number, stats: GpuStats): void {
-    GPU_STAT_FIELDS.forEach((
-      field,
-      i,
-    ) => (this.#values[slot * GPU_STAT_FIELDS.length + i] = stats[field]));
+  /** Overwrites the slot's counters named in `stats` (a writer reports only what it keeps). */
+  write(slot: number, stats: Partial<GpuStats>): void {
+    GPU_STAT_FIELDS.forEach((field, i) => {
+      const value = stats[field];
+      if (value !== undefined) this.#values[slot * GPU_STAT_FIELDS.length + i] = value;
+    });
   }
 
   /** Every slot summed (peaks too: each Worker has its own device). */

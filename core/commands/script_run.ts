@@ -1,10 +1,12 @@
 /**
  * Running parsed script requests: the server's script queues (one per device, off the main
- * thread, created on first use), run statistics, storing outputs as tensors (logged to the
- * append-only log as values, so replay never re-runs a script) and the DAG op binding.
+ * thread, created on first use; GPU queues compute tensor ops on WebGPU), run statistics,
+ * storing outputs as tensors (logged to the append-only log as values, so replay never re-runs
+ * a script) and the DAG op binding.
  */
 import { DEFAULT_SCRIPT_LIMITS, ScriptLimits } from "../../backends/script/limits.ts";
 import { JobOutcome, ScriptPool } from "../../backends/script/worker/script_pool.ts";
+import { gpuStatsBoard } from "../../backends/webgpu/gpu_stats_board.ts";
 import type { CommandContext } from "../command.ts";
 import type { Config } from "../config.ts";
 import type { ComputeOp, ComputeOutputs } from "../dag/dag_plan.ts";
@@ -23,7 +25,11 @@ const pools = new WeakMap<ServerState, ScriptPool>();
 export function scriptPool(server: ServerState): ScriptPool {
   let pool = pools.get(server);
   if (pool === undefined) {
-    pool = new ScriptPool({ threadsPerQueue: server.config["threads-per-queue"], now: server.now });
+    pool = new ScriptPool({
+      threadsPerQueue: server.config["threads-per-queue"],
+      now: server.now,
+      gpu: { memoryBytesMax: server.config["gpu-memory-max"], stats: gpuStatsBoard().buffer },
+    });
     pools.set(server, pool);
   }
   return pool;

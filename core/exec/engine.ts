@@ -190,6 +190,7 @@ export class ExecEngine {
     const setup: BackendSetup = {
       onnxruntimeLib: this.config["onnxruntime-lib"],
       gpuMemoryMax: this.config["gpu-memory-max"],
+      gpuCpuFallback: this.config["gpu-fallback"] === "cpu",
       gpuStats: gpuStatsBoard().buffer,
     };
     if (!entry.blocksThread) {

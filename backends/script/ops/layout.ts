@@ -29,14 +29,14 @@ export function gather(
 
 /** `view` / `reshape`: same storage, new shape (one -1 inferred). */
 export function reshape(t: ScriptTensor, shape: readonly number[]): ScriptTensor {
-  return new ScriptTensor(t.dtype, inferShape(shape, t.size), t.data, t.shared);
+  return t.view(inferShape(shape, t.size));
 }
 
 export function unsqueeze(t: ScriptTensor, dim: number): ScriptTensor {
   const d = normDim(dim, t.shape.length + 1);
   const shape = [...t.shape];
   shape.splice(d, 0, 1);
-  return new ScriptTensor(t.dtype, shape, t.data, t.shared);
+  return t.view(shape);
 }
 
 /** `squeeze()` drops every size-1 dimension; `squeeze(d)` only `d`, if it is 1. */
@@ -47,7 +47,7 @@ export function squeeze(t: ScriptTensor, dim: number | undefined): ScriptTensor 
     const d = normDim(dim, t.shape.length);
     shape = t.shape.filter((size, i) => i !== d || size !== 1);
   }
-  return new ScriptTensor(t.dtype, shape, t.data, t.shared);
+  return t.view(shape);
 }
 
 export function flatten(t: ScriptTensor, startDim: number, endDim: number): ScriptTensor {
@@ -75,15 +75,19 @@ export function permute(t: ScriptTensor, dims: readonly number[]): ScriptTensor 
   return new ScriptTensor(t.dtype, shape, data);
 }
 
-export function transpose(t: ScriptTensor, dim0: number, dim1: number): ScriptTensor {
-  const nd = t.shape.length;
-  if (nd === 0) return t;
+/** The dimension order of `transpose(dim0, dim1)` on a rank-`nd` tensor (nd ≥ 1). */
+export function swappedOrder(nd: number, dim0: number, dim1: number): number[] {
   const order = Array.from({ length: nd }, (_, i) => i);
   const a = normDim(dim0, nd);
   const b = normDim(dim1, nd);
   order[a] = b;
   order[b] = a;
-  return permute(t, order);
+  return order;
+}
+
+export function transpose(t: ScriptTensor, dim0: number, dim1: number): ScriptTensor {
+  const nd = t.shape.length;
+  return nd === 0 ? t : permute(t, swappedOrder(nd, dim0, dim1));
 }
 
 /** `t()`: transpose of a matrix; vectors and scalars come back unchanged. */

@@ -8,19 +8,35 @@
  * script call with `withMemoryBudget`); storage is a SharedArrayBuffer so results reach the
  * main thread without a copy. Element values are read as numbers (`numbers`): INT64 goes
  * through doubles, exact up to 2^53.
+ *
+ * Storage may live off the host (a GPU buffer, see `backends/script/gpu/`): such a tensor is
+ * built over a `LazyStorage` and its host copy is read on first use of `data`, once for every
+ * tensor sharing that storage. Copies of host storage kept elsewhere are dropped before an
+ * in-place write (`own()` tells the active `StorageWatcher`), so no stale copy is ever read.
  */
 import { DType, DTYPES, NumericData } from "../../../core/dtype.ts";
 import { elementCount, Tensor } from "../../../core/tensor.ts";
 import { ScriptError, ScriptLimitError } from "../source_error.ts";
 
+/** Storage that lives off the host until `read()` brings it over (the same array every call). */
+export interface LazyStorage {
+  read(): NumericData;
+}
+
 export class ScriptTensor implements Tensor {
+  #data: NumericData | LazyStorage;
+  readonly size: number;
+
   constructor(
     public dtype: DType,
     public shape: readonly number[],
-    public data: NumericData,
+    data: NumericData | LazyStorage,
     /** Storage belongs to someone else: copy before writing. */
     public shared = false,
-  ) {}
+  ) {
+    this.#data = data;
+    this.size = ArrayBuffer.isView(data) ? data.length : elementCount(shape);
+  }
 
   /** Wraps an outside tensor without copying it. */
   static of(t: Tensor): ScriptTensor {
@@ -29,18 +45,60 @@ export class ScriptTensor implements Tensor {
     return new ScriptTensor(t.dtype, t.shape, t.data, true);
   }
 
-  get size(): number {
-    return this.data.length;
+  /** The elements on the host (read over from lazy storage on first use). */
+  get data(): NumericData {
+    const data = this.#data;
+    if (ArrayBuffer.isView(data)) return data;
+    const host = data.read();
+    this.#data = host;
+    return host;
+  }
+
+  /** A plain `Tensor` of the elements on the host (what may cross a thread boundary). */
+  plain(): Tensor {
+    return { dtype: this.dtype, shape: this.shape, data: this.data };
+  }
+
+  /** A tensor of another shape (same element count) over the same storage, wherever it is. */
+  view(shape: readonly number[]): ScriptTensor {
+    return new ScriptTensor(this.dtype, shape, this.#data, this.shared);
+  }
+
+  /** The off-host storage, while its host copy has not been read through this tensor. */
+  get lazy(): LazyStorage | undefined {
+    const data = this.#data;
+    return ArrayBuffer.isView(data) ? undefined : data;
   }
 
   /** Makes the storage private before an in-place write. */
   own(): void {
-    if (!this.shared) return;
+    if (!this.shared) {
+      watcher?.written(this.data);
+      return;
+    }
     const copy = allocate(this.dtype, this.data.length);
     if (copy instanceof BigInt64Array) copy.set(this.data as BigInt64Array);
     else (copy as Float64Array).set(this.data as Float64Array);
-    this.data = copy;
+    this.#data = copy;
     this.shared = false;
+  }
+}
+
+/** Told before host storage is written in place (it drops its copies of that storage). */
+export interface StorageWatcher {
+  written(data: NumericData): void;
+}
+
+let watcher: StorageWatcher | undefined;
+
+/** Runs `fn` with `w` told of every in-place write (script calls are synchronous). */
+export function withStorageWatcher<T>(w: StorageWatcher, fn: () => T): T {
+  const outer = watcher;
+  watcher = w;
+  try {
+    return fn();
+  } finally {
+    watcher = outer;
   }
 }
 
@@ -91,14 +149,23 @@ export function chargeWork(units: number): void {
 
 /** Zeroed storage for `count` elements of `dtype`. */
 export function allocate(dtype: DType, count: number): NumericData {
+  charge(storageBytes(dtype, count));
+  return uncharged(dtype, count);
+}
+
+/** Bytes `count` elements of `dtype` take (what `allocate` charges). */
+export function storageBytes(dtype: DType, count: number): number {
   const info = DTYPES[dtype];
   if (info.kind === "string") throw opError("STRING tensors cannot be created in scripts");
-  const bytes = count * info.bytes;
   if (!Number.isSafeInteger(count) || count < 0) {
     throw opError(`invalid tensor size ${count}`);
   }
-  charge(bytes);
-  return info.view(new SharedArrayBuffer(bytes), 0, count);
+  return count * info.bytes;
+}
+
+/** Zeroed storage already charged for (the host copy of a tensor computed elsewhere). */
+export function uncharged(dtype: DType, count: number): NumericData {
+  return DTYPES[dtype].view(new SharedArrayBuffer(storageBytes(dtype, count)), 0, count);
 }
 
 /** A charged temporary array of `count` doubles. */

@@ -29,6 +29,13 @@ import { sort, topk } from "./sort.ts";
 type Pair = [ScriptTensor, ScriptTensor];
 
 export interface TensorOps {
+  /**
+   * Runs one script call's work: an implementation with per-call state (GPU buffers) sets it
+   * up before `fn` and frees it after; results must not hold that state once `fn` returns.
+   */
+  call<T>(fn: () => T): T;
+  /** Brings the elements of `tensors` to the host together (before they are read one by one). */
+  settle(tensors: readonly ScriptTensor[]): void;
   binary(kind: BinaryKind, a: Operand, b: Operand): ScriptTensor;
   unary(kind: UnaryKind, t: ScriptTensor): ScriptTensor;
   cast(t: ScriptTensor, dtype: DType): ScriptTensor;
@@ -73,6 +80,8 @@ export interface TensorOps {
 }
 
 export const cpuOps: TensorOps = {
+  call: (fn) => fn(),
+  settle: () => {},
   binary,
   unary,
   cast,

@@ -12,12 +12,15 @@ import type { Tensor } from "../../../core/tensor.ts";
 import type { ScriptLimits } from "../limits.ts";
 import type { HostReply } from "../redis_api.ts";
 import type { ScriptCall } from "../run_script.ts";
+import type { ScriptGpuEndpoint } from "../../webgpu/script_ops/script_gpu_worker.ts";
 
 export interface InitMessage {
   readonly type: "init";
   readonly port: MessagePort;
   /** One Int32: 0 while a host request is pending, 1 once its response was posted. */
   readonly flag: Int32Array;
+  /** The script GPU worker's endpoint, for workers of a GPU queue. */
+  readonly gpu?: ScriptGpuEndpoint | undefined;
 }
 
 export interface RunMessage {

@@ -8,6 +8,10 @@
  * A worker that dies fails its job with an internal error and is replaced; `close()` stops
  * every worker and fails what is still queued.
  *
+ * Workers of a GPU queue (`GPU`, `GPU:1`, ...) each get a script GPU worker of their own when
+ * the pool is given GPU options: it runs their tensor ops on a device (see `../gpu/`). Such
+ * queues have no inline path: the main thread can't wait for the GPU.
+ *
  * Fast path: a pure script (no `redis`/`redisAI` in its source) meeting an idle queue runs
  * right here, under a small step and memory budget that bounds its time on the main thread
  * to about a millisecond. If it outgrows that budget the attempt is discarded (a pure run has
@@ -20,7 +24,20 @@ import type { ScriptLimits } from "../limits.ts";
 import { opError } from "../ops/script_tensor.ts";
 import type { HostReply, ScriptHost } from "../redis_api.ts";
 import { runScript, ScriptCall, ScriptRunError } from "../run_script.ts";
-import type { HostRequest, HostResponse, RunMessage, WorkerReply } from "./protocol.ts";
+import {
+  type ScriptGpuWorker,
+  startScriptGpuWorker,
+} from "../../webgpu/script_ops/script_gpu_worker.ts";
+import type {
+  HostRequest,
+  HostResponse,
+  InitMessage,
+  RunMessage,
+  WorkerReply,
+} from "./protocol.ts";
+
+/** What a script GPU worker is started with. */
+export type ScriptGpuOptions = Parameters<typeof startScriptGpuWorker>[0];
 
 /** Main-thread answers to a running script's Redis calls. */
 export interface HostHandler {
@@ -71,17 +88,23 @@ class Slot {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  readonly gpu: ScriptGpuWorker | undefined;
   running: Queued | undefined;
 
-  constructor(private readonly onReply: (slot: Slot, reply: WorkerReply | undefined) => void) {
+  constructor(
+    private readonly onReply: (slot: Slot, reply: WorkerReply | undefined) => void,
+    gpu: ScriptGpuOptions | undefined,
+  ) {
     this.worker = new Worker(new URL("./script_worker.ts", import.meta.url).href, {
       type: "module",
     });
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.worker.postMessage({ type: "init", port: channel.port2, flag: this.flag }, [
-      channel.port2,
-    ]);
+    this.gpu = gpu === undefined ? undefined : startScriptGpuWorker(gpu);
+    const endpoint = this.gpu?.endpoint;
+    const init: InitMessage = { type: "init", port: channel.port2, flag: this.flag, gpu: endpoint };
+    const transfer = endpoint === undefined ? [channel.port2] : [channel.port2, endpoint.port];
+    this.worker.postMessage(init, transfer);
     this.port.onmessage = (e: MessageEvent<HostRequest>) => this.serve(e.data);
     this.worker.onmessage = (e: MessageEvent<WorkerReply>) => this.onReply(this, e.data);
     this.worker.onerror = (e) => {
@@ -110,10 +133,12 @@ class Slot {
   close(): void {
     this.port.close();
     this.worker.terminate();
+    this.gpu?.close();
   }
 }
 
 class DeviceQueue {
+  constructor(readonly name: string) {}
   readonly pending: Queued[] = [];
   readonly slots: Slot[] = [];
 }
@@ -124,7 +149,12 @@ export class ScriptPool {
   private closed = false;
 
   constructor(
-    private readonly options: { readonly threadsPerQueue: number; readonly now: () => number },
+    private readonly options: {
+      readonly threadsPerQueue: number;
+      readonly now: () => number;
+      /** Set to run GPU queues' tensor ops on WebGPU. */
+      readonly gpu?: ScriptGpuOptions | undefined;
+    },
   ) {}
 
   /** Queues `job` on `device`'s queue. */
@@ -134,10 +164,10 @@ export class ScriptPool {
     }
     const name = device.toUpperCase();
     let queue = this.queues.get(name);
-    if (queue === undefined) this.queues.set(name, queue = new DeviceQueue());
+    if (queue === undefined) this.queues.set(name, queue = new DeviceQueue(name));
     const idle = queue.pending.length === 0 &&
       queue.slots.every((slot) => slot.running === undefined);
-    if (idle && !job.script.usesHost) {
+    if (idle && !job.script.usesHost && this.#gpuOptions(name) === undefined) {
       const outcome = inline(job);
       if (outcome !== undefined) return Promise.resolve(outcome);
     }
@@ -169,11 +199,16 @@ export class ScriptPool {
     this.queues.clear();
   }
 
+  /** The GPU worker options for queue `name`'s workers, if they get one. */
+  #gpuOptions(name: string): ScriptGpuOptions | undefined {
+    return name.startsWith("GPU") ? this.options.gpu : undefined;
+  }
+
   private pump(queue: DeviceQueue): void {
     while (queue.pending.length > 0) {
       let slot = queue.slots.find((s) => s.running === undefined);
       if (slot === undefined && queue.slots.length < this.options.threadsPerQueue) {
-        slot = new Slot((s, reply) => this.finished(queue, s, reply));
+        slot = new Slot((s, reply) => this.finished(queue, s, reply), this.#gpuOptions(queue.name));
         queue.slots.push(slot);
       }
       if (slot === undefined) return;
