@@ -52,6 +52,14 @@ const WARM_RUNS = 4;
 const RECENT_RUNS = 8;
 
 /** Recent run times of one session: predicts whether its next run is short. */
+
+/**
+ * Deno's Worker, taken when this module loads: onnxruntime-web's WASM build, once imported
+ * on a thread (always later, through ort.ts's dynamic import), replaces `globalThis.Worker`
+ * with node:worker_threads' Worker for its own threads, and the watchdog script can't run in
+ * one of those.
+ */
+const DenoWorker = globalThis.Worker;
 export class RunTimes {
   #runs = 0;
   /** Whether each of the last `RECENT_RUNS` runs was slow, as a ring. */
@@ -108,7 +116,7 @@ export class InlineWatchdog {
     this.#deadline = new Float64Array(buffer, 16, 1);
     let worker: Worker;
     try {
-      worker = new Worker(new URL("./native_watchdog_worker.ts", import.meta.url), {
+      worker = new DenoWorker(new URL("./native_watchdog_worker.ts", import.meta.url), {
         type: "module",
       });
     } catch {
