@@ -38,8 +38,9 @@ export interface RunOptions {
    */
   readonly signal?: AbortSignal;
   /**
-   * The caller has nothing else queued or running: a backend whose runs normally leave the
-   * calling thread may make a short one on it, if it can bound how long that takes.
+   * The run's model doesn't batch (requests arriving meanwhile need not be read): a backend
+   * whose runs normally leave the calling thread may make a short one on it, if it can bound
+   * how long that takes.
    */
   readonly mayBlock?: boolean;
 }

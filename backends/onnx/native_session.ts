@@ -3,9 +3,8 @@
  * inputs and outputs, and runs. A run normally executes on one of the runtime's threads and
  * returns a Promise, so the event loop is never blocked; an aborted run is stopped with the
  * terminate flag and fails with ONNX Runtime's own text (`Exiting due to terminate flag being
- * set to true.`), as RedisAI's kill switch. Short runs of a queue with nothing else to do skip
- * the thread hop: they run inline, on the event loop's thread, under the watchdog of
- * `native_watchdog.ts` (which has the rule).
+ * set to true.`), as RedisAI's kill switch. Short runs skip the thread hop: they run inline,
+ * on the event loop's thread, under the watchdog of `native_watchdog.ts` (which has the rule).
  *
  * Tensors cross in `native_tensors.ts`: inputs in place, outputs copied once.
  */

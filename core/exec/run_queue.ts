@@ -9,7 +9,7 @@
  * TIMEOUT counts from enqueue: a request still queued when it expires answers TIMEDOUT and
  * never runs; a running request is never interrupted by it. MODEL_EXECUTION_TIMEOUT stops a
  * run that takes too long (one timer, armed for the earliest deadline, serves every run). A
- * lone run of a model that doesn't batch may be made on the event loop's thread by its host
+ * run of a model that doesn't batch may be made on the event loop's thread by its host
  * (`RunOptions.mayBlock`). All time comes from the injected `Clock`.
  */
 import { CommandError } from "../errors.ts";
@@ -187,10 +187,10 @@ export class RunQueue {
 
   #start(host: SessionHost, group: readonly Queued[]): void {
     for (const item of group) item.cancelTimeout();
-    // Alone in the queue, and not a model that batches (requests arriving during a run must
-    // be read to batch): the host may run it on this thread if it can keep that short.
-    const mayBlock = this.#running === 0 && this.#items.length === 0 &&
-      group.length === 1 && (group[0] as Queued).model.batchSize === 0;
+    // Not a model that batches (requests arriving during a run must be read to batch): the
+    // host may run it on this thread if it can keep that short. Busy queues included: a short
+    // run costs the event loop less inline than the hand-off to and from another thread.
+    const mayBlock = group.length === 1 && (group[0] as Queued).model.batchSize === 0;
     this.#running++;
     this.#execute(host, group, mayBlock).finally(() => {
       this.#running--;
