@@ -117,17 +117,10 @@ export class NativeSession implements ModelSession {
     try {
       const inputValues = pointerArray(values);
       const startMs = performance.now();
-      const status = watchdog.guard(INLINE_RUN_MS_MAX, () =>
-        ort.fn.RunInline(
-          this.#session,
-          watchdog.runOptions,
-          this.#inputNames,
-          inputValues,
-          BigInt(values.length),
-          this.#fetchNames,
-          BigInt(this.#fetchSlots.length),
-          outputs,
-        ));
+      const status = watchdog.guard(
+        INLINE_RUN_MS_MAX,
+        () => ort.fn.RunInline(...this.#runArgs(watchdog.runOptions, inputValues, outputs)),
+      );
       this.#times.record(performance.now() - startMs);
       try {
         check(ort, status);
@@ -141,6 +134,20 @@ export class NativeSession implements ModelSession {
     } finally {
       this.#release(values, outputs);
     }
+  }
+
+  /** The arguments of the C API's `Run` for this session (both symbols take the same). */
+  #runArgs(runOptions: Deno.PointerObject, inputValues: BigUint64Array, outputs: BigUint64Array) {
+    return [
+      this.#session,
+      runOptions,
+      this.#inputNames,
+      inputValues,
+      BigInt(inputValues.length),
+      this.#fetchNames,
+      BigInt(this.#fetchSlots.length),
+      outputs,
+    ] as const;
   }
 
   /** A run on one of the runtime's threads; aborting `signal` raises its terminate flag. */
@@ -166,16 +173,7 @@ export class NativeSession implements ModelSession {
       const startMs = performance.now();
       let status: Deno.PointerValue;
       try {
-        status = await fn.Run(
-          this.#session,
-          runOptions,
-          this.#inputNames,
-          inputValues,
-          BigInt(values.length),
-          this.#fetchNames,
-          BigInt(this.#fetchSlots.length),
-          outputs,
-        );
+        status = await fn.Run(...this.#runArgs(runOptions, inputValues, outputs));
       } finally {
         inFlight.delete(inputValues);
       }
