@@ -58,3 +58,21 @@ export function copyBytes(target: Uint8Array, source: Uint8Array, at = 0): void 
 function words32(bytes: Uint8Array, at: number, words: number): Uint32Array {
   return new Uint32Array(bytes.buffer, bytes.byteOffset + at, words);
 }
+
+const encoder = new TextEncoder();
+
+/**
+ * `text` as UTF-8, like `TextEncoder.encode`, but a short ASCII string (command names,
+ * numbers, key names) is copied in JS: the encoder's call into the runtime costs about a
+ * microsecond, more than the rest of building a small argument.
+ */
+export function utf8Bytes(text: string): Uint8Array {
+  if (text.length > 64) return encoder.encode(text);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(text);
+    out[i] = c;
+  }
+  return out;
+}

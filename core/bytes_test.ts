@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { concatBytes, copyBytes } from "./bytes.ts";
+import { concatBytes, copyBytes, utf8Bytes } from "./bytes.ts";
 
 Deno.test("concatBytes() joins parts in order", () => {
   assert.deepEqual(concatBytes([]), new Uint8Array(0));
@@ -34,5 +34,14 @@ Deno.test("copyBytes() copies like set() between plain and shared memory at any 
         }
       }
     }
+  }
+});
+
+Deno.test("utf8Bytes() matches TextEncoder for ASCII, non-ASCII and long text", () => {
+  const encoder = new TextEncoder();
+  for (
+    const text of ["", "AI.DAGEXECUTE", "\0http:in:0", "clé", "😀", "x".repeat(65), "é".repeat(70)]
+  ) {
+    assert.deepEqual(utf8Bytes(text), encoder.encode(text));
   }
 });

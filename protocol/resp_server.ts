@@ -13,6 +13,7 @@ import type { Reply } from "../core/reply.ts";
 import type { ServerState } from "../core/server_state.ts";
 import { ProtocolError, RespReader } from "./resp_reader.ts";
 import { RespWriter } from "./resp_writer.ts";
+import { closeQuietly, isDisconnect, writeAll } from "./conn_io.ts";
 
 /** Flush replies early once this many bytes are pending inside one batch. */
 const FLUSH_BYTES = 64 * 1024;
@@ -184,23 +185,4 @@ export class RespServer {
       }
     }
   }
-}
-
-async function writeAll(conn: Deno.Conn, chunks: readonly Uint8Array[]): Promise<void> {
-  for (const chunk of chunks) {
-    let offset = 0;
-    while (offset < chunk.length) offset += await conn.write(chunk.subarray(offset));
-  }
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch { /* already closed */ }
-}
-
-function isDisconnect(e: unknown): boolean {
-  return e instanceof Deno.errors.BadResource || e instanceof Deno.errors.ConnectionReset ||
-    e instanceof Deno.errors.BrokenPipe || e instanceof Deno.errors.Interrupted ||
-    e instanceof Deno.errors.ConnectionAborted;
 }

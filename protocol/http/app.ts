@@ -1,5 +1,5 @@
 /**
- * The HTTP app: a plain `(Request) => Promise<Response>` function over the route tables. It
+ * The HTTP app: a plain `(HttpRequest) => Promise<Response>` function (a `Request` is one) over the route tables. It
  * enforces the request limits (URL and header size; body limits are applied as routes read
  * their bodies), checks `Authorization: Bearer <requirepass>` exactly as RESP requires AUTH (a
  * 401 that says nothing about why), gives the request its own synthetic client, and turns
@@ -8,6 +8,7 @@
 import { LatencyHistogram } from "../../core/latency_histogram.ts";
 import type { ServerState } from "../../core/server_state.ts";
 import { StallWatch } from "./body.ts";
+import type { HttpRequest } from "./http_request.ts";
 import { callOk, httpClient, releaseClient } from "./call.ts";
 import { errorResponse, HttpError, httpErrors } from "./errors.ts";
 import { matchRoute, routeTable } from "./router.ts";
@@ -46,13 +47,13 @@ export class HttpStats {
   }
 }
 
-/** Where the request came from (Deno.serve's second handler argument). */
+/** Where the request came from (the connection's peer). */
 export interface ConnInfo {
   readonly remoteAddr: Deno.Addr;
 }
 
 /** The app: a plain request handler, plus `close()` to stop its body-stall timer. */
-export type HttpApp = ((req: Request, info?: ConnInfo) => Promise<Response>) & {
+export type HttpApp = ((req: HttpRequest, info?: ConnInfo) => Promise<Response>) & {
   close(): void;
 };
 
@@ -71,7 +72,7 @@ export function httpApp(
     ...kserveRoutes,
   ]);
   const stalls = new StallWatch(options.bodyIdleMs ?? BODY_IDLE_MS);
-  const handler = async (req: Request, info?: ConnInfo): Promise<Response> => {
+  const handler = async (req: HttpRequest, info?: ConnInfo): Promise<Response> => {
     const startMs = performance.now();
     stats.inFlight++;
     let routeName = "unmatched";
@@ -107,7 +108,7 @@ export function httpApp(
   return Object.assign(handler, { close: () => stalls.close() });
 }
 
-function checkLimits(req: Request): void {
+function checkLimits(req: HttpRequest): void {
   if (req.url.length > URL_BYTES_MAX) throw new HttpError(414, "ERR request URL too long");
   let headerBytes = 0;
   for (const [name, value] of req.headers) headerBytes += name.length + value.length + 4;
@@ -119,7 +120,7 @@ function checkLimits(req: Request): void {
 const encoder = new TextEncoder();
 
 /** True when no password is set, or the bearer token equals it (compared in constant time). */
-function authorized(req: Request, password: string): boolean {
+function authorized(req: HttpRequest, password: string): boolean {
   if (password === "") return true;
   const header = req.headers.get("authorization") ?? "";
   const match = /^Bearer (.*)$/i.exec(header);

@@ -8,6 +8,7 @@
 import { CommandError } from "../../core/errors.ts";
 import { allocTensorBytes } from "../../core/tensor.ts";
 import { httpErrors } from "./errors.ts";
+import type { HttpRequest } from "./http_request.ts";
 
 export interface BodyLimits {
   /** Largest body accepted (the bulk limit, `proto-max-bulk-len`). */
@@ -65,7 +66,7 @@ export class StallWatch {
 const WHOLE_BODY_BYTES_MAX = 1024 * 1024;
 
 /** Reads the whole body into one buffer (empty when there is none). */
-export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8Array> {
+export async function readBody(req: HttpRequest, limits: BodyLimits): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
   const declaredBytes = declared === null ? undefined : Number(declared);
   if (declaredBytes !== undefined && declaredBytes > limits.bytesMax) {
@@ -80,8 +81,8 @@ export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8A
   return await readStream(req.body.getReader(), limits);
 }
 
-/** A small body in one read; a stall past the idle limit answers 408 (hyper drops the rest). */
-async function readWhole(req: Request, limits: BodyLimits): Promise<Uint8Array> {
+/** A small body in one read; a stall past the idle limit answers 408 (the server then closes). */
+async function readWhole(req: HttpRequest, limits: BodyLimits): Promise<Uint8Array> {
   let stall: () => void = () => {};
   const stalled = new Promise<never>((_, reject) => {
     stall = () => reject(httpErrors.slowClient());
@@ -161,6 +162,6 @@ function exactIntegers(_key: string, value: unknown, context?: { source?: string
 }
 
 /** Reads and parses a JSON body. */
-export async function readJson(req: Request, limits: BodyLimits): Promise<unknown> {
+export async function readJson(req: HttpRequest, limits: BodyLimits): Promise<unknown> {
   return parseJson(await readBody(req, limits));
 }

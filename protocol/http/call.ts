@@ -5,6 +5,7 @@
  * no handler logic is duplicated here. A reply that is an error is thrown by `callOk`, so routes
  * read as straight-line code and the app maps the error to a status in one place.
  */
+import { utf8Bytes } from "../../core/bytes.ts";
 import { ClientState } from "../../core/client.ts";
 import { dispatch } from "../../core/dispatch.ts";
 import { CommandError } from "../../core/errors.ts";
@@ -18,8 +19,6 @@ export interface Caller {
 }
 
 export type Arg = string | Uint8Array;
-
-const encoder = new TextEncoder();
 
 /** A client for one HTTP request: already authenticated (the app checked the bearer token). */
 export function httpClient(server: ServerState, addr: string, laddr: string): ClientState {
@@ -45,7 +44,7 @@ export function releaseClient(server: ServerState, client: ClientState): void {
  * returns); an error comes back as a `CommandError` value.
  */
 export function invoke(caller: Caller, args: readonly Arg[]): Reply | Promise<Reply> {
-  const bytes = args.map((a) => typeof a === "string" ? encoder.encode(a) : a);
+  const bytes = args.map((a) => typeof a === "string" ? utf8Bytes(a) : a);
   return dispatch(caller.server, caller.client, bytes);
 }
 

@@ -6,6 +6,7 @@
  * queues, batching and stats apply as over RESP, and inline tensors never touch the keyspace
  * (nothing to clean up, nothing logged for persistence).
  */
+import { utf8Bytes } from "../../core/bytes.ts";
 import { CommandError } from "../../core/errors.ts";
 import { bytesToKey } from "../../core/keys.ts";
 import { Reply, Status } from "../../core/reply.ts";
@@ -32,11 +33,9 @@ export interface RunPlan {
   readonly op: (inputs: readonly Uint8Array[], outputs: readonly Uint8Array[]) => Arg[];
 }
 
-const encoder = new TextEncoder();
-
 /** A DAG-local tensor name no client key is expected to use. */
 function localName(kind: string, i: number): Uint8Array {
-  return encoder.encode(`\0http:${kind}:${i}`);
+  return utf8Bytes(`\0http:${kind}:${i}`);
 }
 
 /** Runs `plan`; returns each output (`undefined` where the run produced none) when returned. */

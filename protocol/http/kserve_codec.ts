@@ -21,7 +21,7 @@ import {
   valuesToBlob,
   WireTensor,
 } from "./tensor_forms.ts";
-import { bytesResponse } from "./media.ts";
+import { partsResponse } from "./http1_response.ts";
 
 export const DTYPE_BY_DATATYPE: ReadonlyMap<string, DType> = new Map([
   ["FP32", "FLOAT"],
@@ -189,7 +189,7 @@ export function inferResponse(
     "content-type": "application/octet-stream",
     "inference-header-content-length": String(header.length),
   });
-  return bytesResponse([header, ...chunks], headers);
+  return partsResponse([header, ...chunks], headers);
 }
 
 /** A NUL-terminated STRING blob → length-prefixed BYTES elements. */

@@ -1,5 +1,6 @@
 /** Tests for the KServe v2 codec: JSON and binary-extension requests and responses. */
 import assert from "node:assert/strict";
+import { responseBytes } from "./http1_response.ts";
 import { inferResponse, parseInferRequest } from "./kserve_codec.ts";
 import { concatBytes } from "../../core/bytes.ts";
 
@@ -94,7 +95,7 @@ Deno.test("inferResponse() writes JSON outputs, or a JSON header followed by bin
     { name: "s", tensor: s, binary: true },
   ]);
   const length = Number(bin.headers.get("inference-header-content-length"));
-  const bytes = new Uint8Array(await bin.arrayBuffer());
+  const bytes = await responseBytes(bin);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, length)));
   assert.deepEqual(header.outputs[0], {
     name: "y",

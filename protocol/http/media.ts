@@ -6,11 +6,12 @@
  * is recognised by its first bytes and headers.
  * Responses carry `X-Tensor-Dtype`/`X-Tensor-Shape` in every form.
  */
-import { concatBytes } from "../../core/bytes.ts";
 import { DTYPES } from "../../core/dtype.ts";
 import { tensorErrors } from "../../core/tensor_parse.ts";
 import { parseJson } from "./body.ts";
 import { httpErrors, jsonResponse } from "./errors.ts";
+import { partsResponse } from "./http1_response.ts";
+import type { HttpRequest } from "./http_request.ts";
 import { npyHeader, parseNpy } from "./npy.ts";
 import { parseDtypeName, tensorFromJson, tensorToJson, WireTensor } from "./tensor_forms.ts";
 
@@ -37,7 +38,7 @@ function mediaType(header: string): string {
 }
 
 /** The form of a request body, from Content-Type or, failing that, its first bytes. */
-export function requestForm(req: Request, body: Uint8Array): TensorForm {
+export function requestForm(req: HttpRequest, body: Uint8Array): TensorForm {
   const type = mediaType(req.headers.get("content-type") ?? "");
   const form = FORM_BY_MEDIA.get(type);
   if (form !== undefined) return form;
@@ -48,7 +49,7 @@ export function requestForm(req: Request, body: Uint8Array): TensorForm {
 }
 
 /** Reads a tensor from a request body in any form. */
-export function requestTensor(req: Request, body: Uint8Array): WireTensor {
+export function requestTensor(req: HttpRequest, body: Uint8Array): WireTensor {
   switch (requestForm(req, body)) {
     case "json":
       return tensorFromJson(parseJson(body));
@@ -80,7 +81,7 @@ export function parseShapeHeader(header: string): number[] {
 }
 
 /** The response form the Accept header asks for (JSON when it names none in particular). */
-export function acceptedForm(req: Request): TensorForm {
+export function acceptedForm(req: HttpRequest): TensorForm {
   const accept = req.headers.get("accept");
   if (accept === null || accept.trim() === "") return "json";
   let best: { form: TensorForm; q: number } | undefined;
@@ -114,37 +115,5 @@ export function tensorResponse(t: WireTensor, form: TensorForm, head = false): R
   headers.set("content-type", MEDIA[form]);
   if (head) return new Response(null, { headers });
   const parts = form === "raw" ? [t.blob] : [npyHeader(t.dtype, t.shape), t.blob];
-  return bytesResponse(parts, headers);
-}
-
-/** Below this size a shared tensor view is copied for a response; above, it is streamed. */
-const COPY_BYTES_MAX = 64 * 1024;
-/**
- * Pieces a streamed body is cut into. Measured serving 1 MiB to 8 keep-alive clients: 256 KiB
- * pieces cost the server about as much CPU as writing the bytes to a bare socket, one 1 MiB
- * piece about twice that, 64 KiB pieces five times.
- */
-const STREAM_PIECE_BYTES = 256 * 1024;
-
-/**
- * A response carrying `parts` back to back. Tensor storage is a SharedArrayBuffer, which
- * Response refuses as a body: a small body is copied into one array, a big one is streamed in
- * views of the parts (Deno writes them without a copy) under an explicit Content-Length.
- */
-export function bytesResponse(parts: readonly Uint8Array[], headers: Headers): Response {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  if (total <= COPY_BYTES_MAX) return new Response(concatBytes(parts), { headers });
-  headers.set("content-length", String(total));
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const p of parts) {
-        for (let at = 0; at < p.length; at += STREAM_PIECE_BYTES) {
-          controller.enqueue(p.subarray(at, at + STREAM_PIECE_BYTES));
-        }
-      }
-      controller.close();
-    },
-  });
-  return new Response(body, { headers });
+  return partsResponse(parts, headers);
 }

@@ -8,9 +8,10 @@ import type { BodyLimits } from "./body.ts";
 import type { Caller } from "./call.ts";
 import { assert } from "../../core/errors.ts";
 import { httpErrors } from "./errors.ts";
+import type { HttpRequest } from "./http_request.ts";
 
 export interface RequestContext extends Caller {
-  readonly req: Request;
+  readonly req: HttpRequest;
   readonly url: URL;
   /** Captured path segments, percent-decoded to bytes. */
   readonly params: ReadonlyMap<string, Uint8Array>;

@@ -10,11 +10,11 @@ import type { Reply } from "../../core/reply.ts";
 import { readBody, readJson } from "./body.ts";
 import { Arg, Caller, callOk } from "./call.ts";
 import { jsonResponse } from "./errors.ts";
+import { partsResponse } from "./http1_response.ts";
 import { parseInputList, parseKeyList, RunPlan, runWithTensors } from "./execute.ts";
 import { jsonBytes, jsonToArg, JsonValue, replyToJson } from "./reply_json.ts";
 import { param, RequestContext, Route } from "./router.ts";
 import { tensorToJson } from "./tensor_forms.ts";
-import { concatBytes } from "../../core/bytes.ts";
 
 /** Query options of `PUT /models/{key}`, in AI.MODELSTORE's order. */
 const STORE_OPTIONS = [
@@ -70,9 +70,7 @@ async function getModel(ctx: RequestContext): Promise<Response> {
   const reply = await callOk(ctx, ["AI.MODELGET", key, "BLOB"]);
   const chunks = Array.isArray(reply) ? reply as readonly Reply[] : [reply];
   const parts = chunks.filter((c): c is Uint8Array => c instanceof Uint8Array);
-  return new Response(concatBytes(parts), {
-    headers: { "content-type": "application/octet-stream" },
-  });
+  return partsResponse(parts, new Headers({ "content-type": "application/octet-stream" }));
 }
 
 async function deleteModel(ctx: RequestContext): Promise<Response> {
