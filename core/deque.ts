@@ -1,6 +1,6 @@
 /**
  * A double-ended queue over a power-of-two ring buffer: O(1) amortised pushes and pops at both
- * ends and O(1) indexed access, which is what Redis lists need (LPUSH/RPOP queues, LINDEX).
+ * ends and O(1) indexed access, which is what a list's run of nodes needs (`PackedList`).
  * It grows by doubling and shrinks by half when a quarter full, so a drained list gives its
  * memory back. It refuses nothing: callers check indexes before `at`/`set`.
  */
@@ -66,38 +66,21 @@ export class Deque<T> implements Iterable<T> {
     this.items[(this.head + index) & (this.items.length - 1)] = item;
   }
 
-  /** Items `[start, end)` as an array, front first. */
-  slice(start: number, end: number): T[] {
-    const from = Math.max(0, start);
-    const to = Math.min(this.count, end);
-    const out: T[] = [];
-    for (let i = from; i < to; i++) {
-      out.push(this.items[(this.head + i) & (this.items.length - 1)] as T);
+  /** Inserts `item` before index `index` (in `[0, length]`), shifting the later items: O(n). */
+  insert(index: number, item: T): void {
+    if (index < 0 || index > this.count) throw new RangeError(`deque index ${index}`);
+    this.pushBack(item);
+    const mask = this.items.length - 1;
+    for (let i = this.count - 1; i > index; i--) {
+      this.items[(this.head + i) & mask] = this.items[(this.head + i - 1) & mask];
     }
-    return out;
-  }
-
-  /** Keeps only the items for which `keep` is true, in order; returns how many were dropped. */
-  retain(keep: (item: T, index: number) => boolean): number {
-    const kept = this.slice(0, this.count).filter(keep);
-    const dropped = this.count - kept.length;
-    if (dropped > 0) this.replaceAll(kept);
-    return dropped;
+    this.items[(this.head + index) & mask] = item;
   }
 
   *[Symbol.iterator](): Iterator<T> {
     for (let i = 0; i < this.count; i++) {
       yield this.items[(this.head + i) & (this.items.length - 1)] as T;
     }
-  }
-
-  private replaceAll(items: readonly T[]): void {
-    let capacity = CAPACITY_MIN;
-    while (capacity < items.length) capacity *= 2;
-    this.items = slots(capacity);
-    for (let i = 0; i < items.length; i++) this.items[i] = items[i];
-    this.head = 0;
-    this.count = items.length;
   }
 
   private maybeShrink(): void {

@@ -6,20 +6,22 @@
  * change counter and `usedBytes` stay exact; an expired key is never returned.
  */
 import { CommandError, errors } from "./errors.ts";
-import type { Deque } from "./deque.ts";
+import type { PackedList } from "./packed_list.ts";
 import type { Tensor } from "./tensor.ts";
 import type { ScriptValue } from "./script_value.ts";
 import type { ModelValue } from "./model_value.ts";
 import { globMatch } from "./glob.ts";
 
 /**
- * Byte values (strings, hash values, list items) are replaced, never changed in place: a
- * background save shares them (it copies only the Map and Deque containers).
+ * Byte values (strings, hash values) are replaced, never changed in place: a background save
+ * shares them (it copies only the Map containers). A list's elements live packed in node
+ * buffers that commands do change in place, so a save clones the list (`PackedList.clone`,
+ * one buffer copy per node).
  */
 interface EntryValues {
   string: Uint8Array;
   hash: Map<string, Uint8Array>;
-  list: Deque<Uint8Array>;
+  list: PackedList;
   tensor: Tensor;
   script: ScriptValue;
   model: ModelValue;
@@ -255,16 +257,12 @@ export function hashFieldBytes(field: string, value: Uint8Array): number {
   return field.length + value.byteLength + 32;
 }
 
-/** Size estimate of a whole list; commands adjust it per item with `listItemBytes`. */
-export function listBytes(value: Iterable<Uint8Array>): number {
-  let n = AGGREGATE_BYTES;
-  for (const v of value) n += listItemBytes(v);
-  return n;
+/** Size estimate of a list: its elements plus a fixed cost each, in O(1). */
+export function listBytes(value: PackedList): number {
+  return AGGREGATE_BYTES + value.byteLength + value.length * LIST_ITEM_OVERHEAD_BYTES;
 }
 
-/** Size estimate of one list item. */
-export function listItemBytes(value: Uint8Array): number {
-  return value.byteLength + 16;
-}
+/** Fixed cost charged per list element. */
+const LIST_ITEM_OVERHEAD_BYTES = 16;
 
 export { CommandError };

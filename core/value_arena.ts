@@ -13,6 +13,8 @@
 
 const CHUNK_BYTES = 16 * 1024;
 const SMALL_BYTES_MAX = 512;
+/** Up to this many bytes a plain loop copies faster than `set` (which needs a subarray). */
+export const COPY_LOOP_BYTES_MAX = 16;
 
 let chunk = new ArrayBuffer(CHUNK_BYTES);
 let chunkUsed = 0;
@@ -35,6 +37,22 @@ export function ownedBytes(bytes: Uint8Array): Uint8Array {
   if (n > SMALL_BYTES_MAX) return bytes.slice();
   const out = carve(n);
   out.set(bytes);
+  return out;
+}
+
+/**
+ * An owned copy of `source[start, end)`, carved like `ownedBytes` without a view of the range
+ * first (lists read their elements out of node buffers that later writes reuse).
+ */
+export function copiedBytes(source: Uint8Array, start: number, end: number): Uint8Array {
+  const n = end - start;
+  if (n > SMALL_BYTES_MAX) return source.slice(start, end);
+  const out = carve(n);
+  if (n <= COPY_LOOP_BYTES_MAX) {
+    for (let i = 0; i < n; i++) out[i] = source[start + i] as number;
+  } else {
+    out.set(source.subarray(start, end));
+  }
   return out;
 }
 

@@ -187,15 +187,13 @@ export class RespWriter {
       buf[at++] = 45;
       n = -n;
     }
-    if (n < 10) {
-      buf[at++] = 48 + n;
-    } else {
-      const start = at;
-      while (n > 0) {
-        buf[at++] = 48 + (n % 10);
-        n = Math.floor(n / 10);
-      }
-      buf.subarray(start, at).reverse();
+    // Digits are written from the last one back, into a span sized first (no temporaries).
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    at += digits;
+    for (let i = at - 1; i >= at - digits; i--) {
+      buf[i] = 48 + (n % 10);
+      n = Math.floor(n / 10);
     }
     buf[at++] = 13;
     buf[at++] = 10;

@@ -29,6 +29,12 @@ Deno.test("RespWriter write() encodes every reply kind in RESP2 and RESP3", () =
     ["null array", NullArrayReply.instance, "*-1\r\n", "_\r\n"],
     ["integer", 42, ":42\r\n", ":42\r\n"],
     ["negative integer", -7, ":-7\r\n", ":-7\r\n"],
+    [
+      "integers of many digits",
+      [10, -99, 1234567, 2 ** 53 - 1],
+      "*4\r\n:10\r\n:-99\r\n:1234567\r\n:9007199254740991\r\n",
+      "*4\r\n:10\r\n:-99\r\n:1234567\r\n:9007199254740991\r\n",
+    ],
     ["integer past 2^53", 2 ** 70, ":1180591620717411303424\r\n", ":1180591620717411303424\r\n"],
     ["bigint", 9223372036854775807n, ":9223372036854775807\r\n", ":9223372036854775807\r\n"],
     ["non-integer number", 1.5, "$3\r\n1.5\r\n", ",1.5\r\n"],

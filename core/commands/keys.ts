@@ -9,7 +9,6 @@
 import { parseIntArg } from "../args.ts";
 import { command } from "../command.ts";
 import type { CommandContext } from "../command.ts";
-import { Deque } from "../deque.ts";
 import { CommandError, errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
 import { keyToBytes, keyword } from "../keys.ts";
@@ -72,7 +71,7 @@ function copyEntry(entry: Entry): Entry {
     case "hash":
       return { type: "hash", value: new Map(entry.value), bytes: entry.bytes };
     case "list":
-      return { type: "list", value: new Deque(entry.value), bytes: entry.bytes };
+      return { type: "list", value: entry.value.clone(), bytes: entry.bytes };
     default:
       return { ...entry };
   }

@@ -2,18 +2,18 @@
  * List commands with Redis 7 semantics: LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP (with a
  * count), LRANGE, LLEN, LINDEX, LSET, LREM, LTRIM.
  *
- * A list is a `Deque` of value bytes: pushes and pops at either end are O(1) amortised and
- * LINDEX/LSET are O(1). Memory accounting is adjusted per item; a list left empty is deleted.
+ * A list is a `PackedList` (elements packed into node buffers, like Redis's quicklist): pushes
+ * and pops at either end are O(1) amortised, LINDEX/LSET walk nodes from the nearer end. The
+ * accounted size follows `listBytes` after each change; a list left empty is deleted.
  */
 import { command } from "../command.ts";
 import type { CommandContext } from "../command.ts";
-import { Deque } from "../deque.ts";
 import { CommandError, errors } from "../errors.ts";
 import { parseIndexArg, parseInt64 } from "../int64.ts";
 import type { Entry } from "../keyspace.ts";
-import { AGGREGATE_BYTES, listItemBytes } from "../keyspace.ts";
+import { AGGREGATE_BYTES, listBytes } from "../keyspace.ts";
+import { PackedList } from "../packed_list.ts";
 import { NullArrayReply, OK, Reply } from "../reply.ts";
-import { ownedBytes } from "../value_arena.ts";
 import { commitAggregate, commitShrunk, keyAt, readTyped } from "./access.ts";
 
 type ListEntry = Extract<Entry, { type: "list" }>;
@@ -27,16 +27,15 @@ function push(
   const key = keyAt(args, 1);
   const found = ctx.db.getTyped(key, "list");
   if (found === undefined && onlyExisting) return 0;
-  const entry: ListEntry = found ?? { type: "list", value: new Deque(), bytes: AGGREGATE_BYTES };
-  let delta = 0;
+  const entry: ListEntry = found ??
+    { type: "list", value: new PackedList(), bytes: AGGREGATE_BYTES };
+  const list = entry.value;
   for (let i = 2; i < args.length; i++) {
-    const item = ownedBytes(args[i] as Uint8Array);
-    if (front) entry.value.pushFront(item);
-    else entry.value.pushBack(item);
-    delta += listItemBytes(item);
+    if (front) list.pushFront(args[i] as Uint8Array);
+    else list.pushBack(args[i] as Uint8Array);
   }
-  commitAggregate(ctx.db, key, entry, found === undefined, delta);
-  return entry.value.length;
+  commitAggregate(ctx.db, key, entry, found === undefined, listBytes(list) - entry.bytes);
+  return list.length;
 }
 
 function pop(ctx: CommandContext, args: readonly Uint8Array[], front: boolean): Reply {
@@ -50,13 +49,8 @@ function pop(ctx: CommandContext, args: readonly Uint8Array[], front: boolean): 
   const list = entry.value;
   const n = Math.min(count ?? 1, list.length);
   const items: Uint8Array[] = [];
-  let delta = 0;
-  for (let i = 0; i < n; i++) {
-    const item = (front ? list.popFront() : list.popBack()) as Uint8Array;
-    items.push(item);
-    delta -= listItemBytes(item);
-  }
-  commitShrunk(ctx.db, key, entry, list.length, delta);
+  for (let i = 0; i < n; i++) items.push((front ? list.popFront() : list.popBack()) as Uint8Array);
+  commitShrunk(ctx.db, key, entry, list.length, listBytes(list) - entry.bytes);
   return count === undefined ? items[0] ?? null : items;
 }
 
@@ -97,11 +91,9 @@ function lset(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   if (entry === undefined) throw errors.noSuchKey();
   const list = entry.value;
   if (index < 0) index += list.length;
-  const old = list.at(index);
-  if (old === undefined) throw errors.indexRange();
-  const item = ownedBytes(args[3] as Uint8Array);
-  list.set(index, item);
-  ctx.db.resize(key, entry, entry.bytes + listItemBytes(item) - listItemBytes(old));
+  if (index < 0 || index >= list.length) throw errors.indexRange();
+  list.set(index, args[3] as Uint8Array);
+  ctx.db.resize(key, entry, listBytes(list));
   return OK;
 }
 
@@ -113,17 +105,16 @@ function lrem(ctx: CommandContext, args: readonly Uint8Array[]): number {
   const list = entry.value;
   const target = args[3] as Uint8Array;
   const limit = count === 0 ? Infinity : Math.abs(count);
-  // Indexes to drop, found from the head (count ≥ 0) or from the tail (count < 0).
-  const drop = new Set<number>();
-  for (let k = 0; k < list.length && drop.size < limit; k++) {
-    const i = count < 0 ? list.length - 1 - k : k;
-    if (equalBytes(list.at(i) as Uint8Array, target)) drop.add(i);
-  }
-  if (drop.size === 0) return 0;
-  list.retain((_, i) => !drop.has(i));
-  const delta = -drop.size * listItemBytes(target);
-  commitShrunk(ctx.db, key, entry, list.length, delta);
-  return drop.size;
+  // Matches are dropped from the head (count ≥ 0) or from the tail (count < 0).
+  let dropped = 0;
+  list.retain((item) => {
+    if (dropped >= limit || !equalBytes(item, target)) return true;
+    dropped++;
+    return false;
+  }, count < 0);
+  if (dropped === 0) return 0;
+  commitShrunk(ctx.db, key, entry, list.length, listBytes(list) - entry.bytes);
+  return dropped;
 }
 
 function ltrim(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
@@ -141,10 +132,9 @@ function ltrim(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   const dropFront = empty ? n : start;
   const dropBack = empty ? 0 : n - Math.min(end, n - 1) - 1;
   if (dropFront + dropBack === 0) return OK;
-  let delta = 0;
-  for (let i = 0; i < dropFront; i++) delta -= listItemBytes(list.popFront() as Uint8Array);
-  for (let i = 0; i < dropBack; i++) delta -= listItemBytes(list.popBack() as Uint8Array);
-  commitShrunk(ctx.db, key, entry, list.length, delta);
+  list.removeFront(dropFront);
+  list.removeBack(dropBack);
+  commitShrunk(ctx.db, key, entry, list.length, listBytes(list) - entry.bytes);
   return OK;
 }
 

@@ -9,11 +9,11 @@
  * loaded) from their stored bytes and options. The file's type tag is the `EntryType` name,
  * so those names are part of the format.
  */
-import { Deque } from "../deque.ts";
 import { DTYPES } from "../dtype.ts";
 import type { DType } from "../dtype.ts";
 import type { Entry, EntryType } from "../keyspace.ts";
 import { hashBytes, listBytes, stringBytes } from "../keyspace.ts";
+import { PackedList } from "../packed_list.ts";
 import { createScript, scriptEntryBytes } from "../script_value.ts";
 import { BACKEND_NAMES, createModel, modelEntryBytes } from "../model_value.ts";
 import type { ServerState } from "../server_state.ts";
@@ -126,12 +126,14 @@ export const ENTRY_CODECS: { readonly [T in EntryType]: EntryCodec<T> } = {
       return { type: "hash", value, bytes: hashBytes(value) };
     },
   },
+  // Lists change their node buffers in place: a capture clones them. Encoding yields views,
+  // so it must run on a capture or finish before the next command (as the log's does).
   list: {
     sharedBlobs: false,
-    capture: (value) => new Deque(value),
+    capture: (value) => value.clone(),
     encode: (value) => ({ head: null, blobs: [], items: value, itemCount: value.length }),
     decode: ({ items }) => {
-      const value = new Deque(asBytesArray(items, "list elements"));
+      const value = PackedList.from(asBytesArray(items, "list elements"));
       return { type: "list", value, bytes: listBytes(value) };
     },
   },

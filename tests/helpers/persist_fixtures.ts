@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { Deque } from "../../core/deque.ts";
 import { DTYPES } from "../../core/dtype.ts";
 import type { DType } from "../../core/dtype.ts";
 import { hashBytes, Keyspace, listBytes, stringBytes } from "../../core/keyspace.ts";
 import type { Entry } from "../../core/keyspace.ts";
+import { PackedList } from "../../core/packed_list.ts";
 import {
   numericTensor,
   stringOffsets,
@@ -57,7 +57,7 @@ export function fillAllTypes(ks: Keyspace, nowMs: number): void {
     new Uint8Array(0),
   ]]);
   db0.set("{ds}.meta", { type: "hash", value: hash, bytes: hashBytes(hash) });
-  const list = new Deque<Uint8Array>([enc.encode("a"), new Uint8Array(0), enc.encode("{ds}")]);
+  const list = PackedList.from([enc.encode("a"), new Uint8Array(0), enc.encode("{ds}")]);
   db0.set("list", { type: "list", value: list, bytes: listBytes(list) });
   db0.set("ttl", { type: "string", value: enc.encode("soon"), bytes: 20 });
   db0.setExpire("ttl", nowMs + 3_600_000);
