@@ -17,7 +17,8 @@ import type { ModelSession } from "../../backends/backend.ts";
 import { NativeOnnxBackend } from "../../backends/onnx/native_backend.ts";
 import { WebOnnxBackend } from "../../backends/onnx/web_backend.ts";
 import { numericTensor, Tensor } from "../../core/tensor.ts";
-import { RawClient } from "../helpers/raw_client.ts";
+import { encodeCommand, RawClient } from "../helpers/raw_client.ts";
+import { LoadConn } from "./resp_load.ts";
 import { redisaiFile } from "../helpers/redisai_data.ts";
 import { printRatios, startInferdb } from "./lib.ts";
 
@@ -100,40 +101,57 @@ async function expectOk(reply: Promise<unknown>): Promise<void> {
   if (typeof r !== "object" || r === null || !("status" in r)) throw new Error(JSON.stringify(r));
 }
 
+/**
+ * Runs client `i`'s command on its own lean connection (encoded once; the reply is skipped
+ * over, an error reply throws): the load generator shares the cores with the server and the
+ * in-process reference has no client at all, so a request should cost the client little.
+ */
+async function executor(
+  port: number,
+  clients: number,
+  command: (i: number) => (string | number)[],
+): Promise<{ run(i: number): Promise<void>; close(): void }> {
+  const conns = await Promise.all(Array.from({ length: clients }, () => LoadConn.connect(port)));
+  const encoded = conns.map((_, i) => encodeCommand(command(i)));
+  return {
+    run: async (i) => {
+      await (conns[i] as LoadConn).request(encoded[i] as Uint8Array);
+    },
+    close: () => conns.forEach((c) => c.close()),
+  };
+}
+
 async function overhead(port: number): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: 16 }, () => RawClient.connect(port)));
-  const [c0] = clients as [RawClient];
+  const setup = await RawClient.connect(port);
   const throughput = [];
   const latency = [];
   for (const m of MODELS) {
-    await expectOk(c0.call("AI.MODELSTORE", m.name, "ONNX", "CPU", "BLOB", m.blob));
-    await Promise.all(
-      clients.map((c, i) =>
-        c.call("AI.TENSORSET", `${m.name}:in${i}`, "FLOAT", ...m.shape, "BLOB", m.data)
-      ),
-    );
-    const execute = (i: number) =>
-      expectOk(
-        (clients[i] as RawClient).call(
-          "AI.MODELEXECUTE",
-          m.name,
-          "INPUTS",
-          1,
-          `${m.name}:in${i}`,
-          "OUTPUTS",
-          1,
-          `${m.name}:out${i}`,
-        ),
+    await expectOk(setup.call("AI.MODELSTORE", m.name, "ONNX", "CPU", "BLOB", m.blob));
+    for (let i = 0; i < 16; i++) {
+      await expectOk(
+        setup.call("AI.TENSORSET", `${m.name}:in${i}`, "FLOAT", ...m.shape, "BLOB", m.data),
       );
+    }
+    const execute = await executor(port, 16, (i) => [
+      "AI.MODELEXECUTE",
+      m.name,
+      "INPUTS",
+      1,
+      `${m.name}:in${i}`,
+      "OUTPUTS",
+      1,
+      `${m.name}:out${i}`,
+    ]);
     const session = await new NativeOnnxBackend().load(m.blob, LOAD);
     const input = [numericTensor("FLOAT", m.shape, m.data)];
     const direct = limited(session, THREADS);
-    await execute(0);
+    await execute.run(0);
     await direct(input);
-    const server16 = await loop(16, execute);
+    const server16 = await loop(16, execute.run);
     const direct16 = await loop(16, () => direct(input).then(() => {}));
-    const server1 = await loop(1, execute);
+    const server1 = await loop(1, execute.run);
     const direct1 = await loop(1, () => session.run(input).then(() => {}));
+    execute.close();
     await session.close();
     throughput.push({
       name: `${m.name}, 16 clients`,
@@ -151,7 +169,7 @@ async function overhead(port: number): Promise<void> {
       `${m.name}: p50 overhead ${(server1.p50Ms - direct1.p50Ms).toFixed(3)} ms at 1 client`,
     );
   }
-  for (const c of clients) c.close();
+  setup.close();
   printRatios(
     "AI.MODELEXECUTE round trip (inferdb) vs the provider in process (reference)",
     throughput,
@@ -160,32 +178,35 @@ async function overhead(port: number): Promise<void> {
 }
 
 async function batching(port: number): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: 32 }, () => RawClient.connect(port)));
-  const [c0] = clients as [RawClient];
+  const setup = await RawClient.connect(port);
   const blob = redisaiFile("mnist_batched.onnx");
-  await expectOk(c0.call("AI.MODELSTORE", "nb", "ONNX", "CPU", "BLOB", blob));
-  await expectOk(c0.call("AI.MODELSTORE", "b32", "ONNX", "CPU", "BATCHSIZE", 32, "BLOB", blob));
-  await Promise.all(
-    clients.map((c, i) =>
-      c.call("AI.TENSORSET", `one${i}`, "FLOAT", 1, 1, 28, 28, "BLOB", redisaiFile("one.raw"))
-    ),
-  );
-  const run = (key: string) => (i: number) =>
-    expectOk(
-      (clients[i] as RawClient).call(
-        "AI.MODELEXECUTE",
-        key,
-        "INPUTS",
-        1,
-        `one${i}`,
-        "OUTPUTS",
-        1,
-        `o${i}`,
-      ),
+  await expectOk(setup.call("AI.MODELSTORE", "nb", "ONNX", "CPU", "BLOB", blob));
+  await expectOk(setup.call("AI.MODELSTORE", "b32", "ONNX", "CPU", "BATCHSIZE", 32, "BLOB", blob));
+  for (let i = 0; i < 32; i++) {
+    await expectOk(
+      setup.call("AI.TENSORSET", `one${i}`, "FLOAT", 1, 1, 28, 28, "BLOB", redisaiFile("one.raw")),
     );
-  const plain = await loop(32, run("nb"));
-  const batched = await loop(32, run("b32"));
-  for (const c of clients) c.close();
+  }
+  setup.close();
+  const measure = async (key: string) => {
+    const execute = await executor(port, 32, (i) => [
+      "AI.MODELEXECUTE",
+      key,
+      "INPUTS",
+      1,
+      `one${i}`,
+      "OUTPUTS",
+      1,
+      `o${i}`,
+    ]);
+    try {
+      return await loop(32, execute.run);
+    } finally {
+      execute.close();
+    }
+  };
+  const plain = await measure("nb");
+  const batched = await measure("b32");
   printRatios("mnist_batched, 32 clients: BATCHSIZE 32 (inferdb) vs no batching (reference)", [
     { name: "throughput", ours: batched.perSecond, reference: plain.perSecond, unit: "runs/s" },
     { name: "p50 latency", ours: batched.p50Ms, reference: plain.p50Ms, unit: "ms" },

@@ -42,6 +42,8 @@ export function encodePipeline(commands: readonly (readonly (string | Uint8Array
 export class RawClient {
   private buf = new Uint8Array(0);
   private pos = 0;
+  /** One receive buffer for every read: a fresh 64 KiB array per reply cost more than the reply. */
+  private readonly chunk = new Uint8Array(64 * 1024);
   /** Bulk strings come back as `{bytes}` when true, as text when false. */
   binary = false;
 
@@ -71,7 +73,7 @@ export class RawClient {
       const value = this.parse();
       if (value !== undefined) return value.v;
       this.pos = save;
-      const chunk = new Uint8Array(64 * 1024);
+      const chunk = this.chunk;
       const n = await this.conn.read(chunk);
       if (n === null) throw new Error("connection closed");
       const merged = new Uint8Array(this.buf.length - this.pos + n);
