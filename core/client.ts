@@ -54,6 +54,11 @@ export class ClientState implements Watcher {
    * one starts timing there and each command costs one clock read.
    */
   clockMs = -1;
+  /**
+   * Fast commands run since `clockMs` whose duration waits for the next clock reading, as
+   * name, arguments, name, arguments... (no object per command). See `settleTimings`.
+   */
+  readonly untimed: (string | readonly Uint8Array[])[] = [];
   /** Set once the connection is to be closed (QUIT, CLIENT KILL, idle timeout). */
   closing = false;
 

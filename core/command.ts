@@ -53,6 +53,11 @@ export interface CommandSpec {
    * DOCS turns it into argument docs, which redis-cli shows as hints.
    */
   readonly arguments?: string;
+  /**
+   * Work bounded by the command's own arguments though Redis doesn't flag it `fast` (SET and
+   * its kin, filed under @slow): pipelined, such commands share clock readings as fast ones do.
+   */
+  readonly argumentBound?: true;
   /** `flags` as bits (see `hasFlag`), computed once by `command()` for the dispatch hot path. */
   readonly flagMask: number;
 }

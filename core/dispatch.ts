@@ -9,7 +9,7 @@ import { type CommandContext, type CommandSpec, hasFlag } from "./command.ts";
 import { CommandError, errors } from "./errors.ts";
 import { text } from "./keys.ts";
 import { PushReply, QUEUED, Reply, Status } from "./reply.ts";
-import type { ServerState } from "./server_state.ts";
+import type { CommandStat, ServerState } from "./server_state.ts";
 import { slowlogArgs } from "./slowlog.ts";
 
 /** Commands that act on the transaction itself rather than being queued. */
@@ -68,13 +68,20 @@ export function run(
   if (server.monitors.size > 0) feedMonitors(server, client, args);
   client.lastCommand = spec.name;
   const ctx: CommandContext = { server, client, db: server.keyspace.db(client.dbIndex) };
+  // A command that may be slow gets a clock reading of its own: fast ones before it settle.
+  const shares = nesting === 0 && client.clockMs > 0 &&
+    (hasFlag(spec, "fast") || spec.argumentBound === true);
+  if (!shares && client.untimed.length > 0) settleTimings(server, client);
   const startMs = client.clockMs > 0 ? client.clockMs : performance.now();
   const changes = server.keyspace.changes;
   let reply: Reply | Promise<Reply>;
+  nesting++;
   try {
     reply = spec.handler(ctx, args);
   } catch (e) {
     reply = toErrorReply(e);
+  } finally {
+    nesting--;
   }
   if (reply instanceof Promise) {
     return reply.then(
@@ -82,7 +89,46 @@ export function run(
       (e) => finish(server, client, spec, args, startMs, toErrorReply(e)),
     );
   }
-  return finish(server, client, spec, args, startMs, logWrite(ctx, spec, args, changes, reply));
+  reply = logWrite(ctx, spec, args, changes, reply);
+  if (shares && client.untimed.length / 2 < SHARED_READING_COMMANDS_MAX - 1) {
+    count(server, server.stat(spec.name), reply);
+    client.untimed.push(spec.name, args);
+    return reply;
+  }
+  return finish(server, client, spec, args, startMs, reply);
+}
+
+/**
+ * Fast commands (Redis's `fast` flag: O(1) or O(log N); `argumentBound` ones) in a batch
+ * share clock readings, up to this many per reading; the time between two readings is split
+ * evenly among the commands it covers. A clock read costs about 90 ns, a tenth of a pipelined
+ * SET.
+ */
+const SHARED_READING_COMMANDS_MAX = 32;
+
+/** Commands running inside another's handler (EXEC's queue): those are timed on their own. */
+let nesting = 0;
+
+/**
+ * Reads the clock and gives the fast commands run since the last reading their share of the
+ * time. Transports call it before they stop chaining readings (end of a batch, a wait).
+ */
+export function settleTimings(server: ServerState, client: ClientState): void {
+  const pending = client.untimed;
+  if (pending.length === 0) return;
+  const nowMs = performance.now();
+  const durationUs = Math.round(((nowMs - client.clockMs) * 1000) / (pending.length / 2));
+  for (let i = 0; i < pending.length; i += 2) {
+    record(
+      server,
+      pending[i] as string,
+      pending[i + 1] as readonly Uint8Array[],
+      client,
+      durationUs,
+    );
+  }
+  pending.length = 0;
+  client.clockMs = nowMs;
 }
 
 /**
@@ -114,17 +160,46 @@ function finish(
   reply: Reply,
 ): Reply {
   const endMs = performance.now();
+  const pending = client.untimed;
+  // Fast commands waiting for a reading ran since `startMs` too: each takes an equal share.
+  const durationUs = Math.round(((endMs - startMs) * 1000) / (pending.length / 2 + 1));
+  for (let i = 0; i < pending.length; i += 2) {
+    record(
+      server,
+      pending[i] as string,
+      pending[i + 1] as readonly Uint8Array[],
+      client,
+      durationUs,
+    );
+  }
+  pending.length = 0;
   if (client.clockMs >= 0) client.clockMs = endMs;
-  const durationUs = Math.round((endMs - startMs) * 1000);
-  const stat = server.stat(spec.name);
+  count(server, server.stat(spec.name), reply);
+  record(server, spec.name, args, client, durationUs);
+  return reply;
+}
+
+/** Counts a call (and its error) the moment it ends; its duration may come later. */
+function count(server: ServerState, stat: CommandStat, reply: Reply): void {
   stat.calls++;
-  stat.usec += durationUs;
-  stat.latency.observe(durationUs);
   server.totalCommands++;
   if (reply instanceof CommandError) {
     stat.failed++;
     countError(server, reply);
   }
+}
+
+/** Records how long one call of `name` took: commandstats, latency histogram and slowlog. */
+function record(
+  server: ServerState,
+  name: string,
+  args: readonly Uint8Array[],
+  client: ClientState,
+  durationUs: number,
+): void {
+  const stat = server.stat(name);
+  stat.usec += durationUs;
+  stat.latency.observe(durationUs);
   const threshold = server.config["slowlog-log-slower-than"];
   if (threshold >= 0 && durationUs >= threshold && server.config["slowlog-max-len"] > 0) {
     server.slowlog.unshift({
@@ -137,7 +212,6 @@ function finish(
     });
     if (server.slowlog.length > server.config["slowlog-max-len"]) server.slowlog.pop();
   }
-  return reply;
 }
 
 function countError(server: ServerState, error: CommandError): CommandError {

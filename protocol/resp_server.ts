@@ -7,7 +7,7 @@
  * up past `client-output-buffer-limit-bytes` close that client.
  */
 import { ClientState } from "../core/client.ts";
-import { dispatch } from "../core/dispatch.ts";
+import { dispatch, settleTimings } from "../core/dispatch.ts";
 import { CommandError } from "../core/errors.ts";
 import type { Reply } from "../core/reply.ts";
 import type { ServerState } from "../core/server_state.ts";
@@ -167,22 +167,27 @@ export class RespServer {
     writer: RespWriter,
     flush: () => Promise<void>,
   ): Promise<void> {
-    for (let args = reader.next(); args !== undefined; args = reader.next()) {
-      let reply = dispatch(this.server, client, args);
-      if (reply instanceof Promise) {
-        client.blocked = true;
-        flush().catch(() => {}); // a failure resurfaces at the batch's last flush
-        reply = await reply;
-        client.blocked = false;
-        client.clockMs = 0;
+    try {
+      for (let args = reader.next(); args !== undefined; args = reader.next()) {
+        let reply = dispatch(this.server, client, args);
+        if (reply instanceof Promise) {
+          client.blocked = true;
+          flush().catch(() => {}); // a failure resurfaces at the batch's last flush
+          reply = await reply;
+          client.blocked = false;
+          client.clockMs = 0;
+        }
+        writer.protocol = client.protocol;
+        writer.write(reply);
+        if (client.closing) break;
+        if (writer.pendingBytes >= FLUSH_BYTES) {
+          settleTimings(this.server, client);
+          await flush();
+          client.clockMs = 0;
+        }
       }
-      writer.protocol = client.protocol;
-      writer.write(reply);
-      if (client.closing) break;
-      if (writer.pendingBytes >= FLUSH_BYTES) {
-        await flush();
-        client.clockMs = 0;
-      }
+    } finally {
+      settleTimings(this.server, client);
     }
   }
 }

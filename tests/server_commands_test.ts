@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createClient, createCluster } from "redis";
-import { RawClient, Wire } from "./helpers/raw_client.ts";
+import { encodePipeline, RawClient, Wire } from "./helpers/raw_client.ts";
 import { redisCli, startTestServer } from "./helpers/server.ts";
 
 /** `field -> value` pairs of an INFO text. */
@@ -190,6 +190,41 @@ Deno.test("SLOWLOG with slowlog-log-slower-than 0 logs every command", async () 
     assert.match(String(entries[0]?.[4]), /^127\.0\.0\.1:\d+$/);
     assert.equal(typeof entries[0]?.[2], "number");
     assert.equal(await raw.call("SLOWLOG", "LEN"), 3);
+  } finally {
+    raw.close();
+    await server.close();
+  }
+});
+
+Deno.test("pipelined fast commands share clock readings yet each is counted and logged", async () => {
+  const server = await startTestServer();
+  const raw = await RawClient.connect(server.port);
+  try {
+    await raw.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+    await raw.call("CONFIG", "SET", "slowlog-max-len", "1000");
+    await raw.call("SLOWLOG", "RESET");
+    await raw.call("CONFIG", "RESETSTAT");
+    // 100 SETs (fast) then a KEYS (not fast) in one write: more than one shared reading.
+    const sets = Array.from({ length: 100 }, (_, i) => ["SET", `k${i}`, "v"]);
+    await raw.send(encodePipeline([...sets, ["KEYS", "k1"], ["GET", "k1"]]));
+    for (let i = 0; i < 102; i++) await raw.read();
+    const stats = String(await raw.call("INFO", "commandstats"));
+    assert.match(stats, /cmdstat_set:calls=100,usec=\d+,usec_per_call=[\d.]+/);
+    assert.match(stats, /cmdstat_keys:calls=1,/);
+    assert.match(stats, /cmdstat_get:calls=1,/);
+    const logged = (await raw.call("SLOWLOG", "GET", "-1") as Wire[][]).map((e) => {
+      const args = e[3] as string[];
+      return args[0];
+    });
+    // Newest first: every command once, in order.
+    assert.deepEqual(logged, [
+      "INFO",
+      "GET",
+      "KEYS",
+      ...Array.from({ length: 100 }, () => "SET"),
+      "CONFIG",
+      "SLOWLOG",
+    ]);
   } finally {
     raw.close();
     await server.close();

@@ -149,6 +149,7 @@ export const stringEditCommands = [
     name: "append",
     arity: 3,
     flags: ["write", "denyoom"],
+    argumentBound: true,
     ...strings,
     summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
     since: "2.0.0",

@@ -144,6 +144,7 @@ export const stringCommands = [
     name: "set",
     arity: -3,
     flags: ["write", "denyoom"],
+    argumentBound: true,
     ...strings,
     summary:
       "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
@@ -169,6 +170,7 @@ export const stringCommands = [
     name: "setex",
     arity: 4,
     flags: ["write", "denyoom"],
+    argumentBound: true,
     ...strings,
     summary:
       "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
@@ -180,6 +182,7 @@ export const stringCommands = [
     name: "psetex",
     arity: 4,
     flags: ["write", "denyoom"],
+    argumentBound: true,
     ...strings,
     summary:
       "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.",
@@ -235,6 +238,7 @@ export const stringCommands = [
     name: "mset",
     arity: -3,
     flags: ["write", "denyoom"],
+    argumentBound: true,
     ...strings,
     lastKey: -1,
     step: 2,
@@ -247,6 +251,7 @@ export const stringCommands = [
     name: "msetnx",
     arity: -3,
     flags: ["write", "denyoom"],
+    argumentBound: true,
     ...strings,
     lastKey: -1,
     step: 2,
