@@ -177,7 +177,7 @@ export class NativeSession implements ModelSession {
       } finally {
         inFlight.delete(inputValues);
       }
-      this.#times.record(performance.now() - startMs);
+      this.#times.record(performance.now() - startMs, true);
       check(ort, status);
       return this.#collect(outputs);
     } finally {

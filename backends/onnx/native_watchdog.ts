@@ -67,12 +67,18 @@ export class RunTimes {
   readonly #slow: boolean[] = Array.from({ length: RECENT_RUNS }, () => false);
   #slowCount = 0;
 
-  /** Counts a run that took `durationMs` (wall time of the runtime call). */
-  record(durationMs: number): void {
+  /**
+   * Counts a run that took `durationMs` (wall time of the runtime call). An off-thread run's
+   * wall time also holds its wait for a core, which under load is most of it, so only one
+   * longer than an inline run may take says the model is slow; otherwise a busy server would
+   * keep short models off-thread, where they cost it more.
+   */
+  record(durationMs: number, offThread = false): void {
     // A session's first run also plans its memory: it says little about the next ones.
     if (this.#runs++ === 0) return;
     const at = this.#runs % RECENT_RUNS;
-    const slow = durationMs * 1000 > INLINE_PREDICTED_US_MAX;
+    const slow =
+      durationMs * 1000 > (offThread ? INLINE_RUN_MS_MAX * 1000 : INLINE_PREDICTED_US_MAX);
     this.#slowCount += Number(slow) - Number(this.#slow[at]);
     this.#slow[at] = slow;
   }
