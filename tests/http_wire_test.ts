@@ -242,3 +242,18 @@ Deno.test("HttpServer closes a connection whose request head stalls past the lim
     await http.close();
   }
 });
+
+Deno.test("HttpServer.close() drops a client stuck mid-request instead of waiting for it", async () => {
+  const state = new ServerState(defaultConfig(), buildCommandTable());
+  const http = new HttpServer(state, { hostname: "127.0.0.1", port: 0 });
+  const stuck = await RawHttp.open(http.port);
+  try {
+    await stuck.send('POST /command HTTP/1.1\r\nhost: t\r\ncontent-length: 10\r\n\r\n["PI');
+    // Let the server read the head and start waiting for the rest of the body.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await http.close();
+    assert.equal(await stuck.closed(), true);
+  } finally {
+    stuck.close();
+  }
+});

@@ -58,14 +58,19 @@ export class HttpServer {
     return this.listener.addr.port;
   }
 
-  /** Stops listening, closes idle connections and waits for requests in flight to finish. */
+  /**
+   * Stops listening, closes connections that are idle or still sending a request head (or a
+   * small body), and waits for the requests being answered to finish.
+   */
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.headTimer);
     this.listener.close();
     await this.accepting;
-    for (const [conn, state] of this.conns) if (!state.busy) closeQuietly(conn);
+    for (const [conn, { busy, input }] of this.conns) {
+      if (!busy || input.headSinceMs !== undefined) closeQuietly(conn);
+    }
     await Promise.all(this.served);
+    clearInterval(this.headTimer);
     this.app.close();
   }
 
