@@ -1,7 +1,34 @@
 /**
- * Socket helpers both servers (RESP and HTTP) use: writing whole chunks, closing without
- * caring whether the peer already did, and telling a peer's disconnect from a real failure.
+ * Socket helpers both servers (RESP and HTTP) use: an accept loop that outlives failed
+ * accepts, writing whole chunks, closing without caring whether the peer already did, and
+ * telling a peer's disconnect from a real failure.
  */
+
+/** Pause after a failed accept (out of file descriptors, say) before trying again. */
+const ACCEPT_RETRY_MS = 100;
+
+/**
+ * Hands every accepted connection to `onConn` until the listener is closed. A failed accept
+ * (EMFILE when the process is out of descriptors) is logged and retried after a pause: it
+ * must not stop the server from ever accepting again.
+ */
+export async function acceptEach(
+  listener: Pick<Deno.TcpListener, "accept">,
+  onConn: (conn: Deno.TcpConn) => void,
+): Promise<void> {
+  for (;;) {
+    let conn: Deno.TcpConn;
+    try {
+      conn = await listener.accept();
+    } catch (e) {
+      if (e instanceof Deno.errors.BadResource) return;
+      console.error("inferdb: accepting a connection failed (retrying):", e);
+      await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
+      continue;
+    }
+    onConn(conn);
+  }
+}
 
 /** Writes every chunk in full, in order. */
 export async function writeAll(conn: Deno.Conn, chunks: readonly Uint8Array[]): Promise<void> {

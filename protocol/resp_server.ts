@@ -13,7 +13,7 @@ import type { Reply } from "../core/reply.ts";
 import type { ServerState } from "../core/server_state.ts";
 import { ProtocolError, RespReader } from "./resp_reader.ts";
 import { RespWriter } from "./resp_writer.ts";
-import { closeQuietly, isDisconnect, writeAll } from "./conn_io.ts";
+import { acceptEach, closeQuietly, isDisconnect, writeAll } from "./conn_io.ts";
 
 /** Flush replies early once this many bytes are pending inside one batch. */
 const FLUSH_BYTES = 64 * 1024;
@@ -40,21 +40,17 @@ export class RespServer {
 
   /** Accepts connections until `close()`. */
   async serve(): Promise<void> {
-    try {
-      for await (const conn of this.listener) {
-        if (this.server.clients.size >= this.server.config.maxclients) {
-          this.server.rejectedConnections++;
-          await writeAll(conn, [new TextEncoder().encode("-ERR max number of clients reached\r\n")])
-            .catch(() => {});
-          conn.close();
-          continue;
-        }
-        this.conns.add(conn);
-        this.handle(conn).finally(() => this.conns.delete(conn));
+    await acceptEach(this.listener, (conn) => {
+      if (this.server.clients.size >= this.server.config.maxclients) {
+        this.server.rejectedConnections++;
+        writeAll(conn, [new TextEncoder().encode("-ERR max number of clients reached\r\n")])
+          .catch(() => {})
+          .finally(() => closeQuietly(conn));
+        return;
       }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.BadResource)) throw e;
-    }
+      this.conns.add(conn);
+      this.handle(conn).finally(() => this.conns.delete(conn));
+    });
   }
 
   close(): void {

@@ -231,6 +231,35 @@ Deno.test("pipelined fast commands share clock readings yet each is counted and 
   }
 });
 
+Deno.test("maxclients refuses one client too many with Redis's error, then serves again", async () => {
+  const server = await startTestServer({ maxclients: 2 });
+  const a = await RawClient.connect(server.port);
+  const b = await RawClient.connect(server.port);
+  try {
+    assert.deepEqual(await a.call("PING"), { status: "PONG" });
+    assert.deepEqual(await b.call("PING"), { status: "PONG" });
+    const c = await RawClient.connect(server.port);
+    assert.deepEqual(await c.read(), { error: "ERR max number of clients reached" });
+    assert.equal(await c.closedByServer(), true);
+    c.close();
+    assert.match(String(await a.call("INFO", "stats")), /rejected_connections:1\r\n/);
+    b.close();
+    // Give the server a moment to see b go, then a new client fits again.
+    for (let tries = 0; tries < 50; tries++) {
+      const d = await RawClient.connect(server.port);
+      const reply = await d.call("PING");
+      d.close();
+      if (JSON.stringify(reply) === JSON.stringify({ status: "PONG" })) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.fail("no client was accepted after one left");
+  } finally {
+    a.close();
+    b.close();
+    await server.close();
+  }
+});
+
 Deno.test("SHUTDOWN NOSAVE from redis-cli stops the server", async () => {
   const server = await startTestServer();
   try {

@@ -10,7 +10,7 @@
  * reader does, and writes a tensor of any size straight from its storage.
  */
 import type { ServerState } from "../../core/server_state.ts";
-import { closeQuietly, isDisconnect, writeAll } from "../conn_io.ts";
+import { acceptEach, closeQuietly, isDisconnect, writeAll } from "../conn_io.ts";
 import { HttpApp, httpApp, HttpAppOptions } from "./app.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 import type { RequestHead } from "./http1_head.ts";
@@ -74,16 +74,12 @@ export class HttpServer {
     this.app.close();
   }
 
-  private async accept(): Promise<void> {
-    try {
-      for await (const conn of this.listener) {
-        const served = this.serve(conn);
-        this.served.add(served);
-        served.finally(() => this.served.delete(served));
-      }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.BadResource)) throw e;
-    }
+  private accept(): Promise<void> {
+    return acceptEach(this.listener, (conn) => {
+      const served = this.serve(conn);
+      this.served.add(served);
+      served.finally(() => this.served.delete(served));
+    });
   }
 
   private closeSlowHeads(waitMs: number): void {
