@@ -114,21 +114,37 @@ let nesting = 0;
  * time. Transports call it before they stop chaining readings (end of a batch, a wait).
  */
 export function settleTimings(server: ServerState, client: ClientState): void {
-  const pending = client.untimed;
-  if (pending.length === 0) return;
+  if (client.untimed.length === 0) return;
   const nowMs = performance.now();
-  const durationUs = Math.round(((nowMs - client.clockMs) * 1000) / (pending.length / 2));
-  for (let i = 0; i < pending.length; i += 2) {
-    record(
-      server,
-      pending[i] as string,
-      pending[i + 1] as readonly Uint8Array[],
-      client,
-      durationUs,
-    );
-  }
-  pending.length = 0;
+  recordShares(server, client, nowMs - client.clockMs);
   client.clockMs = nowMs;
+}
+
+/**
+ * Gives the fast commands waiting in `client.untimed`, then the command `name` (when given),
+ * their shares of `elapsedMs`: whole microseconds that add up to the elapsed time, the
+ * remainder going to the first ones, so commandstats' totals stay right even for commands
+ * that take well under a microsecond each.
+ */
+function recordShares(
+  server: ServerState,
+  client: ClientState,
+  elapsedMs: number,
+  name?: string,
+  args: readonly Uint8Array[] = [],
+): void {
+  const pending = client.untimed;
+  const n = pending.length / 2 + (name === undefined ? 0 : 1);
+  const totalUs = Math.round(elapsedMs * 1000);
+  const baseUs = Math.floor(totalUs / n);
+  // The first `extra` commands get one microsecond more.
+  const extra = totalUs - baseUs * n;
+  for (let i = 0; i < pending.length; i += 2) {
+    const us = baseUs + (i / 2 < extra ? 1 : 0);
+    record(server, pending[i] as string, pending[i + 1] as readonly Uint8Array[], client, us);
+  }
+  if (name !== undefined) record(server, name, args, client, baseUs + (n - 1 < extra ? 1 : 0));
+  pending.length = 0;
 }
 
 /**
@@ -160,22 +176,10 @@ function finish(
   reply: Reply,
 ): Reply {
   const endMs = performance.now();
-  const pending = client.untimed;
-  // Fast commands waiting for a reading ran since `startMs` too: each takes an equal share.
-  const durationUs = Math.round(((endMs - startMs) * 1000) / (pending.length / 2 + 1));
-  for (let i = 0; i < pending.length; i += 2) {
-    record(
-      server,
-      pending[i] as string,
-      pending[i + 1] as readonly Uint8Array[],
-      client,
-      durationUs,
-    );
-  }
-  pending.length = 0;
   if (client.clockMs >= 0) client.clockMs = endMs;
   count(server, server.stat(spec.name), reply);
-  record(server, spec.name, args, client, durationUs);
+  // Fast commands waiting for a reading ran since `startMs` too: they share the time.
+  recordShares(server, client, endMs - startMs, spec.name, args);
   return reply;
 }
 
