@@ -31,7 +31,10 @@ export async function acceptEach(
 }
 
 /** Writes every chunk in full, in order. */
-export async function writeAll(conn: Deno.Conn, chunks: readonly Uint8Array[]): Promise<void> {
+export async function writeAll(
+  conn: Pick<Deno.Conn, "write">,
+  chunks: readonly Uint8Array[],
+): Promise<void> {
   for (const chunk of chunks) {
     let offset = 0;
     while (offset < chunk.length) offset += await conn.write(chunk.subarray(offset));

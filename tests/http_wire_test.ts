@@ -227,7 +227,7 @@ Deno.test("HTTP closes a connection whose refused upload was left unread", async
 
 Deno.test("HttpServer closes a connection whose request head stalls past the limit", async () => {
   const state = new ServerState(defaultConfig(), buildCommandTable());
-  const http = new HttpServer(state, { hostname: "127.0.0.1", port: 0, headWaitMsMax: 40 });
+  const http = new HttpServer(state, { hostname: "127.0.0.1", port: 0, stallMsMax: 40 });
   const stalled = await RawHttp.open(http.port);
   const idle = await RawHttp.open(http.port);
   try {
@@ -255,5 +255,40 @@ Deno.test("HttpServer.close() drops a client stuck mid-request instead of waitin
     assert.equal(await stuck.closed(), true);
   } finally {
     stuck.close();
+  }
+});
+
+Deno.test("HttpServer disconnects a client that stops reading its response", async () => {
+  const state = new ServerState(defaultConfig(), buildCommandTable());
+  const http = new HttpServer(state, { hostname: "127.0.0.1", port: 0, stallMsMax: 100 });
+  const bytes = 32 * 1024 * 1024;
+  const writer = await RawHttp.open(http.port);
+  const reader = await Deno.connect({ hostname: "127.0.0.1", port: http.port });
+  try {
+    await writer.send(
+      `PUT /tensors/big HTTP/1.1\r\nhost: t\r\ncontent-type: application/octet-stream\r\n` +
+        `x-tensor-dtype: UINT8\r\nx-tensor-shape: ${bytes}\r\ncontent-length: ${bytes}\r\n\r\n`,
+    );
+    await writer.send(new Uint8Array(bytes));
+    assert.equal((await writer.response()).status, 200);
+    const get = "GET /tensors/big HTTP/1.1\r\nhost: t\r\naccept: application/octet-stream\r\n\r\n";
+    await reader.write(new TextEncoder().encode(get));
+    // Read nothing for a while: the socket buffers fill, the server's write waits, and the
+    // stall limit closes the connection. What arrives after is less than the whole body.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    let received = 0;
+    const chunk = new Uint8Array(1024 * 1024);
+    for (
+      let n = await reader.read(chunk);
+      n !== null;
+      n = await reader.read(chunk).catch(() => null)
+    ) {
+      received += n;
+    }
+    assert.ok(received < bytes, `received ${received} of ${bytes} bytes`);
+  } finally {
+    writer.close();
+    reader.close();
+    await http.close();
   }
 });

@@ -87,7 +87,7 @@ export interface WriteOptions {
 
 /** Writes `response` in full. */
 export async function writeResponse(
-  conn: Deno.Conn,
+  conn: Pick<Deno.Conn, "write">,
   response: Response,
   options: WriteOptions,
 ): Promise<void> {
@@ -119,7 +119,7 @@ function byteLength(parts: readonly Uint8Array[]): number {
 
 /** The body under Content-Length; a small response in one write. */
 async function writeSized(
-  conn: Deno.Conn,
+  conn: Pick<Deno.Conn, "write">,
   head: string,
   parts: readonly Uint8Array[],
 ): Promise<void> {

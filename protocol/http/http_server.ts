@@ -1,9 +1,9 @@
 /**
  * The HTTP listener: HTTP/1.1 over plain TCP, serving the HTTP app (a `(Request) => Response`
  * function) on the configured bind address and port. It owns the sockets and the framing:
- * keep-alive, pipelined requests answered in order, `Expect: 100-continue`, chunked bodies both
- * ways, a cap on head size, and a limit on how long a request head may take to arrive. Routes,
- * auth and body limits live in the app.
+ * keep-alive, pipelined requests answered in order, `Expect: 100-continue`, chunked request
+ * bodies, a cap on head size, and a limit on how long a client may stall (sending a request
+ * head, or taking none of a response). Routes, auth and body limits live in the app.
  *
  * Why not `Deno.serve`: serving mnist inference through it cost the server twice the CPU of the
  * same work over RESP, half of it in the HTTP machinery; this loop costs about what the RESP
@@ -18,20 +18,27 @@ import { Http1Input, SMALL_BODY_BYTES_MAX } from "./http1_input.ts";
 import { CONTINUE, writeResponse } from "./http1_response.ts";
 import { IncomingRequest } from "./http_request.ts";
 
-/** Default longest a request head may take to arrive once begun (then the connection closes). */
-const HEAD_WAIT_MS_MAX = 30_000;
+/**
+ * Default longest a client may stall (then its connection closes): sending a request head or
+ * small body once begun, or taking none of a response's bytes.
+ */
+const STALL_MS_MAX = 30_000;
 
 export interface HttpListenOptions extends HttpAppOptions {
   readonly hostname: string;
   /** 0 binds a free port. */
   readonly port: number;
-  /** Longest a request head (and a small body) may take to arrive once begun. */
-  readonly headWaitMsMax?: number;
+  /** Longest a client may stall sending a request head (or small body) or reading a response. */
+  readonly stallMsMax?: number;
 }
 
 /** What the server tracks per connection. */
 interface Connection {
   readonly input: Http1Input;
+  /** Writes to the socket, noting when a write has been waiting (`writeSinceMs`). */
+  readonly output: Pick<Deno.Conn, "write">;
+  /** When the write in progress began; undefined when none is. */
+  writeSinceMs: number | undefined;
   /** True while a request is being answered; `close()` waits for those. */
   busy: boolean;
 }
@@ -41,15 +48,15 @@ export class HttpServer {
   private readonly app: HttpApp;
   private readonly conns = new Map<Deno.TcpConn, Connection>();
   private readonly served = new Set<Promise<void>>();
-  private readonly headTimer: ReturnType<typeof setInterval>;
+  private readonly stallTimer: ReturnType<typeof setInterval>;
   private closing = false;
   private readonly accepting: Promise<void>;
 
   constructor(state: ServerState, options: HttpListenOptions) {
     this.app = httpApp(state, options);
     this.listener = Deno.listen({ hostname: options.hostname, port: options.port });
-    const waitMs = options.headWaitMsMax ?? HEAD_WAIT_MS_MAX;
-    this.headTimer = setInterval(() => this.closeSlowHeads(waitMs), Math.min(1000, waitMs / 4));
+    const stallMs = options.stallMsMax ?? STALL_MS_MAX;
+    this.stallTimer = setInterval(() => this.closeStalled(stallMs), Math.min(1000, stallMs / 4));
     this.accepting = this.accept();
   }
 
@@ -70,7 +77,7 @@ export class HttpServer {
       if (!busy || input.headSinceMs !== undefined) closeQuietly(conn);
     }
     await Promise.all(this.served);
-    clearInterval(this.headTimer);
+    clearInterval(this.stallTimer);
     this.app.close();
   }
 
@@ -82,17 +89,32 @@ export class HttpServer {
     });
   }
 
-  private closeSlowHeads(waitMs: number): void {
-    const limitMs = performance.now() - waitMs;
-    for (const [conn, { input }] of this.conns) {
-      if (input.headSinceMs !== undefined && input.headSinceMs < limitMs) closeQuietly(conn);
+  private closeStalled(stallMs: number): void {
+    const limitMs = performance.now() - stallMs;
+    for (const [conn, { input, writeSinceMs }] of this.conns) {
+      const sinceMs = Math.min(input.headSinceMs ?? Infinity, writeSinceMs ?? Infinity);
+      if (sinceMs < limitMs) closeQuietly(conn);
     }
   }
 
   /** Answers requests on `conn` one after another until either side closes. */
   private async serve(conn: Deno.TcpConn): Promise<void> {
     conn.setNoDelay(true);
-    const state: Connection = { input: new Http1Input(conn), busy: false };
+    const state: Connection = {
+      input: new Http1Input(conn),
+      output: {
+        write: async (bytes) => {
+          state.writeSinceMs = performance.now();
+          try {
+            return await conn.write(bytes);
+          } finally {
+            state.writeSinceMs = undefined;
+          }
+        },
+      },
+      writeSinceMs: undefined,
+      busy: false,
+    };
     this.conns.set(conn, state);
     try {
       while (!this.closing) {
@@ -101,12 +123,12 @@ export class HttpServer {
           head = await state.input.head();
         } catch (e) {
           if (!(e instanceof HttpError)) throw e;
-          await writeResponse(conn, errorResponse(e), { head: false, keepAlive: false });
+          await writeResponse(state.output, errorResponse(e), { head: false, keepAlive: false });
           break;
         }
         if (head === null) break;
         state.busy = true;
-        const keepAlive = await this.answer(conn, state.input, head);
+        const keepAlive = await this.answer(conn, state, head);
         state.busy = false;
         if (!keepAlive) break;
       }
@@ -119,7 +141,8 @@ export class HttpServer {
   }
 
   /** Runs one request through the app and writes its response; false: close the connection. */
-  private async answer(conn: Deno.TcpConn, input: Http1Input, head: RequestHead): Promise<boolean> {
+  private async answer(conn: Deno.TcpConn, state: Connection, head: RequestHead): Promise<boolean> {
+    const { input, output } = state;
     let request: IncomingRequest;
     let bodyDone = true;
     try {
@@ -127,14 +150,14 @@ export class HttpServer {
       const { body } = head;
       let payload: Uint8Array | ReadableStream<Uint8Array> | null = null;
       if (body.kind === "length" && body.bytes > 0 && body.bytes <= SMALL_BODY_BYTES_MAX) {
-        if (head.expectContinue) await writeAll(conn, [CONTINUE]);
+        if (head.expectContinue) await writeAll(output, [CONTINUE]);
         payload = await input.receive(body.bytes);
       } else if (body.kind === "chunked" || body.bytes > 0) {
         let continued = !head.expectContinue;
         const beforeRead = async (): Promise<void> => {
           if (continued) return;
           continued = true;
-          await writeAll(conn, [CONTINUE]);
+          await writeAll(output, [CONTINUE]);
         };
         bodyDone = false;
         const chunks = body.kind === "chunked"
@@ -145,13 +168,13 @@ export class HttpServer {
       request = new IncomingRequest(head.method, url, head.headers, payload);
     } catch (e) {
       if (!(e instanceof HttpError)) throw e;
-      await writeResponse(conn, errorResponse(e), { head: false, keepAlive: false });
+      await writeResponse(output, errorResponse(e), { head: false, keepAlive: false });
       return false;
     }
     const response = await this.app(request, { remoteAddr: conn.remoteAddr });
     // A body left unread (a refused upload) or misframed leaves the stream unusable.
     const keepAlive = head.keepAlive && bodyDone && !input.broken && !this.closing;
-    await writeResponse(conn, response, { head: head.method === "HEAD", keepAlive });
+    await writeResponse(output, response, { head: head.method === "HEAD", keepAlive });
     return keepAlive;
   }
 }
