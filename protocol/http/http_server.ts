@@ -1,5 +1,5 @@
 /**
- * The HTTP listener: HTTP/1.1 over plain TCP, serving the HTTP app (a `(Request) => Response`
+ * The HTTP listener: HTTP/1.1 over plain TCP, serving the HTTP app (an `(HttpRequest) => Response`
  * function) on the configured bind address and port. It owns the sockets and the framing:
  * keep-alive, pipelined requests answered in order, `Expect: 100-continue`, chunked request
  * bodies, a cap on head size, and a limit on how long a client may stall (sending a request
