@@ -32,12 +32,8 @@ function carve(n: number): Uint8Array {
 
 /** `bytes` itself when it is the whole of its buffer, else a copy that the caller owns. */
 export function ownedBytes(bytes: Uint8Array): Uint8Array {
-  const n = bytes.length;
-  if (bytes.byteOffset === 0 && n === bytes.buffer.byteLength) return bytes;
-  if (n > SMALL_BYTES_MAX) return bytes.slice();
-  const out = carve(n);
-  out.set(bytes);
-  return out;
+  if (bytes.byteOffset === 0 && bytes.length === bytes.buffer.byteLength) return bytes;
+  return copiedBytes(bytes, 0, bytes.length);
 }
 
 /**
