@@ -118,7 +118,7 @@ export class NativeSession implements ModelSession {
     try {
       return await this.#run(inputs, options, true);
     } catch (e) {
-      if (e instanceof CommandError && e.message.endsWith(TERMINATED_TEXT)) throw e;
+      if (terminated(e)) throw e;
       // Made again with the runtime allocating outputs: if that works, the model's outputs
       // are not what it declares (bad inputs fail the same way again, and change nothing).
       const outputs = await this.#run(inputs, options, false);
@@ -157,9 +157,8 @@ export class NativeSession implements ModelSession {
       try {
         check(ort, status);
       } catch (e) {
-        // Only the watchdog raises these run options' terminate flag (a Loop node wraps the
-        // text in its own).
-        if (e instanceof CommandError && e.message.endsWith(TERMINATED_TEXT)) return undefined;
+        // Only the watchdog raises these run options' terminate flag.
+        if (terminated(e)) return undefined;
         throw e;
       }
       return this.#collect(outputs, given);
@@ -280,6 +279,11 @@ export class NativeSession implements ModelSession {
     }
     return Promise.resolve();
   }
+}
+
+/** Whether `e` is a run stopped by its terminate flag (a Loop node wraps the text in its own). */
+function terminated(e: unknown): boolean {
+  return e instanceof CommandError && e.message.endsWith(TERMINATED_TEXT);
 }
 
 /** A fetched output's tensor type, declared in full by the model. */
