@@ -41,7 +41,8 @@ export function headEnd(bytes: Uint8Array, from: number, to: number): number {
   return -1;
 }
 
-function malformed(reason: string): HttpError {
+/** A 400 for a request that breaks HTTP/1.1's syntax, saying how. */
+export function malformed(reason: string): HttpError {
   return new HttpError(400, `ERR malformed HTTP request: ${reason}`);
 }
 

@@ -7,7 +7,7 @@
  * buffer, which the next request reuses.
  */
 import { HttpError } from "./errors.ts";
-import { headEnd, parseHead, RequestHead } from "./http1_head.ts";
+import { headEnd, malformed, parseHead, RequestHead } from "./http1_head.ts";
 
 /** Largest request head (request line and all header fields) accepted: 431 beyond. */
 export const HEAD_BYTES_MAX = 64 * 1024;
@@ -58,7 +58,7 @@ export class Http1Input {
       if (scanned > 0) this.headSinceMs ??= performance.now();
       if (!(await this.fill())) {
         if (this.end === this.start) return null;
-        throw new HttpError(400, "ERR malformed HTTP request: connection closed mid-head");
+        throw malformed("connection closed mid-head");
       }
     }
   }

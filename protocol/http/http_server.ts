@@ -13,7 +13,7 @@ import type { ServerState } from "../../core/server_state.ts";
 import { acceptEach, closeQuietly, isDisconnect, writeAll } from "../conn_io.ts";
 import { HttpApp, httpApp, HttpAppOptions } from "./app.ts";
 import { errorResponse, HttpError } from "./errors.ts";
-import type { RequestHead } from "./http1_head.ts";
+import { malformed, type RequestHead } from "./http1_head.ts";
 import { Http1Input, SMALL_BODY_BYTES_MAX } from "./http1_input.ts";
 import { CONTINUE, writeResponse } from "./http1_response.ts";
 import { IncomingRequest } from "./http_request.ts";
@@ -195,7 +195,7 @@ function requestUrl(head: RequestHead, local: Deno.Addr): string {
     ? `http://${head.host ?? `${addr.hostname}:${addr.port}`}${head.target}`
     : head.target;
   if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
-    throw new HttpError(400, "ERR malformed HTTP request: bad request target");
+    throw malformed("bad request target");
   }
   return url;
 }
