@@ -61,6 +61,7 @@ const noop = () => {};
 
 export class RunQueue {
   #items: Queued[] = [];
+  #pumpQueued = false;
   /** One entry per free slot (a host appears as often as its concurrency). */
   readonly #free: SessionHost[];
   readonly #clock: Clock;
@@ -117,7 +118,8 @@ export class RunQueue {
         item.cancelTimeout = this.#clock.setTimer(() => this.#expire(item), timeoutMs);
       }
       this.#items.push(item);
-      this.#pump();
+      if (item.batch === 0) this.#pump();
+      else this.#pumpSoon();
     });
   }
 
@@ -127,6 +129,18 @@ export class RunQueue {
     this.#items.splice(at, 1);
     item.settle({ kind: "timedout" });
     this.#pump();
+  }
+
+  /** Pumps once the requests read in this turn of the event loop are queued too, so that
+   * requests that arrive together batch together (as RedisAI's worker thread, woken by the
+   * first, finds the others queued behind it) instead of the first running alone. */
+  #pumpSoon(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    queueMicrotask(() => {
+      this.#pumpQueued = false;
+      if (this.#closed === undefined) this.#pump();
+    });
   }
 
   /** Starts every run that can start now; arms a wake-up for the next batching deadline. */

@@ -112,6 +112,19 @@ Deno.test("RunQueue batches compatible requests up to BATCHSIZE and splits outpu
   assert.deepEqual(shapes, [1, 1, 2, 2, 1]);
 });
 
+Deno.test("RunQueue batches requests queued in the same turn though a slot is free", async () => {
+  const { host, submit, outcomes } = setup();
+  const m = model(1, 4);
+  submit(m, input(1));
+  submit(m, input(1));
+  submit(m, input(2));
+  await flush();
+  assert.deepEqual(host.runs.map((r) => r.batch), [4]);
+  await host.finishOne();
+  const shapes = outcomes.map((o) => o.kind === "ok" ? o.outputs[0]?.shape[0] : o.kind);
+  assert.deepEqual(shapes, [1, 1, 2]);
+});
+
 Deno.test("RunQueue holds a batch under MINBATCHSIZE until enough requests arrive", async () => {
   const { host, submit, clock } = setup();
   const m = model(1, 4, 3);
