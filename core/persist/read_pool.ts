@@ -3,12 +3,15 @@
  * offsets at once while the frame reader moves on. Deno has no positional read, so every read
  * in flight needs a handle (and a file position) of its own; Deno runs file reads on its
  * blocking thread pool, so reads on different handles overlap, and filling fresh tensor memory
- * (page faults) on several threads is what lets a load keep up with the disk.
+ * (page faults) on several threads is what lets a load keep up with the disk. Each destination
+ * is prefaulted first (`prefault`): one system call per body instead of a fault per page.
  *
  * The handles are opened by path; each is checked to be the very file the reader has open
  * (same device and inode), so a file renamed over the path meanwhile is never read. At most
  * `handles` reads are in flight: `begin()` waits for a free handle.
  */
+
+import { prefault } from "../prefault.ts";
 
 /** A read under way; `complete` is false when the file ended before `dest` was full. */
 export interface PendingRead {
@@ -62,6 +65,7 @@ export class ReadPool {
 
   private async readAt(file: Deno.FsFile, offset: number, dest: Uint8Array): Promise<boolean> {
     try {
+      await prefault(dest);
       file.seekSync(offset, Deno.SeekMode.Start);
       for (let got = 0; got < dest.byteLength;) {
         const n = await file.read(dest.subarray(got));
