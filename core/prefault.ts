@@ -29,6 +29,8 @@ let libc: Madvise | null | undefined;
 
 function open(): Madvise | null {
   if (Deno.build.os !== "linux") return null;
+  // Asking would prompt on a terminal: an optimisation never asks for a permission.
+  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
   try {
     const lib = Deno.dlopen("libc.so.6", {
       madvise: { parameters: ["pointer", "usize", "i32"], result: "i32", nonblocking: true },
@@ -37,7 +39,7 @@ function open(): Madvise | null {
     const pageBytes = BigInt(lib.symbols.sysconf(SC_PAGESIZE));
     return pageBytes > 0n ? { madvise: lib.symbols.madvise, pageBytes } : null;
   } catch {
-    return null; // no FFI permission, or no glibc
+    return null; // no glibc
   }
 }
 
