@@ -15,8 +15,13 @@
  */
 import { CommandError } from "../../core/errors.ts";
 import { TERMINATED_TEXT } from "../../core/exec/session_host.ts";
-import { allocTensorBytes, dtypeBytes, elementCount, numericTensor } from "../../core/tensor.ts";
-import type { Tensor } from "../../core/tensor.ts";
+import {
+  allocTensorBytes,
+  dtypeBytes,
+  elementCount,
+  numericTensor,
+  type Tensor,
+} from "../../core/tensor.ts";
 import type { DType } from "../../core/dtype.ts";
 import type { ModelSession, RunOptions, TensorSpec } from "../backend.ts";
 import { check, cString, OrtNative, outSlot, slotNumber, slotPointer } from "./native_api.ts";
