@@ -201,7 +201,11 @@ function scopeItems(args: readonly Uint8Array[], at: number, scope: Scope): [str
   return [args.slice(start, start + count).map(bytesToKey), start + count];
 }
 
-/** `AI.SCRIPTRUN key fn [TIMEOUT t] INPUTS in... [$ in...] OUTPUTS out...` (deprecated). */
+/**
+ * `AI.SCRIPTRUN key fn [TIMEOUT t] INPUTS in... [$ in...] OUTPUTS out...` (deprecated). As in
+ * RedisAI, TIMEOUT is the keyword wherever it stands (even inside a section) and OUTPUTS ends
+ * the inputs for good, so a later INPUTS is a second section.
+ */
 export function parseScriptRun(
   ctx: CommandContext,
   args: readonly Uint8Array[],
@@ -213,28 +217,27 @@ export function parseScriptRun(
   const inputs: string[] = [];
   const outputs: string[] = [];
   let section: "none" | "inputs" | "outputs" = "none";
-  let seenInputs = false;
+  let outputsSeen = false;
   let seenTimeout = false;
   let seenVariadic = false;
   let timeoutMs = 0;
   for (let i = 3; i < args.length; i++) {
     const arg = args[i] as Uint8Array;
     const word = keyword(arg);
-    if (word === "TIMEOUT" && section !== "inputs" && section !== "outputs") {
+    if (word === "TIMEOUT") {
       if (seenTimeout) throw err("ERR Already encountered an TIMEOUT section in SCRIPTRUN");
-      if (inDag) throw err("ERR TIMEOUT not allowed within a DAG command");
       seenTimeout = true;
       timeoutMs = parseTimeout(args[++i] ?? new Uint8Array());
     } else if (word === "INPUTS") {
+      if (outputsSeen) throw err("ERR Already encountered an INPUTS section in SCRIPTRUN");
       if (section === "inputs") throw err("ERR Already encountered an INPUTS keyword in SCRIPTRUN");
-      if (seenInputs) throw err("ERR Already encountered an INPUTS section in SCRIPTRUN");
-      seenInputs = true;
       section = "inputs";
     } else if (word === "OUTPUTS") {
       if (section === "outputs") {
         throw err("ERR Already encountered an OUTPUTS keyword in SCRIPTRUN");
       }
       section = "outputs";
+      outputsSeen = true;
     } else if (word === "$") {
       if (section !== "inputs") {
         throw err("ERR Encountered a variable size list of tensors outside of input section");
@@ -249,5 +252,6 @@ export function parseScriptRun(
       throw err("ERR Unrecongnized parameter to SCRIPTRUN");
     }
   }
+  if (timeoutMs > 0 && inDag) throw err("ERR TIMEOUT not allowed within a DAG command");
   return { script, fn, keys: [], args: [], inputs, outputs, timeoutMs };
 }
