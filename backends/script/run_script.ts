@@ -118,13 +118,14 @@ function outputs(result: Value, call: ScriptCall, ops: TensorOps): Tensor[] {
   else if (Array.isArray(result) && result.every((v) => v instanceof ScriptTensor)) items = result;
   else if (result instanceof PyTuple) items = result.items;
   else throw nonTensor();
-  if (items.length !== call.outputCount) {
-    throw new ScriptRunError(`Function returned unexpected number of outputs - ${call.fn}`);
-  }
+  // As torchHandlOutputs: a tuple's elements are checked before the count.
   const tensors = items.map((v) => {
     if (!(v instanceof ScriptTensor)) throw nonTensor();
     return v;
   });
+  if (tensors.length !== call.outputCount) {
+    throw new ScriptRunError(`Function returned unexpected number of outputs - ${call.fn}`);
+  }
   ops.settle(tensors);
   return tensors.map((v) => v.plain());
 }

@@ -118,6 +118,17 @@ Deno.test("runScript() flattens outputs and checks their count as RedisAI does",
   );
 });
 
+Deno.test("runScript() refuses a tuple holding a non-tensor before it counts the outputs", () => {
+  const src = `def mixed${EP}:\n    return tensors[0], [tensors[0], tensors[0]]\n`;
+  const inputs = [f32([1], [1.5])];
+  for (const outputs of [1, 2, 3]) {
+    assert.equal(
+      runError(src, "mixed", { inputs, outputs }),
+      "Function returned non-tensor valuesmixed",
+    );
+  }
+});
+
 Deno.test("runScript() runs Python control flow and data structures", () => {
   assert.equal(
     evalScalar(
