@@ -119,7 +119,7 @@ function parseTimeout(arg: Uint8Array): number {
 
 type Scope = "KEYS" | "INPUTS" | "ARGS" | "OUTPUTS";
 
-/** The KEYS block check RedisAI runs first (`ValidateKeysArgs`). */
+/** The check RedisAI runs on every KEYS block before reading it (`ValidateKeysArgs`). */
 function validateKeys(args: readonly Uint8Array[], at: number): void {
   if (args.length - at < 3) throw err("ERR Missing arguments after KEYS keyword");
   const count = parseIntOrUndefined(args[at + 1] as Uint8Array);
@@ -146,7 +146,6 @@ export function parseScriptExecute(
   if (!inDag && first !== "KEYS" && first !== "INPUTS") {
     throw err("ERR KEYS or INPUTS scope must be provided first for AI.SCRIPTEXECUTE command");
   }
-  if (first === "KEYS") validateKeys(args, 3);
   const scopes = new Map<Scope, string[]>();
   let timeoutMs = 0;
   let i = 3;
@@ -166,6 +165,7 @@ export function parseScriptExecute(
     if (scopes.has(word)) {
       throw err(`ERR Already Encountered ${word} scope in AI.SCRIPTEXECUTE command`);
     }
+    if (word === "KEYS") validateKeys(args, i);
     const [items, next] = scopeItems(args, i, word);
     scopes.set(word, items);
     i = next;

@@ -43,3 +43,27 @@ Deno.test("parseScriptRun() in a DAG refuses TIMEOUT only once the op parsed", a
     error: "ERR Unrecongnized parameter to SCRIPTRUN",
   });
 });
+
+Deno.test("parseScriptExecute() checks a KEYS block after INPUTS as it checks a leading one", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const source = "def f(tensors: List[Tensor], keys: List[str], args: List[str]):\n    return 1\n";
+  await h.call(c, "AI.SCRIPTSTORE", "s", "CPU", "ENTRY_POINTS", "1", "f", "SOURCE", source);
+  const call = (line: string) => h.call(c, ...words(line));
+  assert.deepEqual(await call("AI.SCRIPTEXECUTE s f INPUTS 1 a KEYS 0"), {
+    error: "ERR Missing arguments after KEYS keyword",
+  });
+  assert.deepEqual(await call("AI.SCRIPTEXECUTE s f INPUTS 1 a KEYS 0 k"), {
+    error: "ERR Invalid or negative value found in number of KEYS",
+  });
+  assert.deepEqual(await call("AI.SCRIPTEXECUTE s f INPUTS 1 a KEYS x k"), {
+    error: "ERR Invalid or negative value found in number of KEYS",
+  });
+  assert.deepEqual(await call("AI.SCRIPTEXECUTE s f INPUTS 1 a KEYS 2 k"), {
+    error:
+      "ERR Number of pre declared KEYS to be used in the command does not match the number of given arguments",
+  });
+  assert.deepEqual(await call("AI.SCRIPTEXECUTE s f KEYS 1 k INPUTS 1 a KEYS 0"), {
+    error: "ERR Already Encountered KEYS scope in AI.SCRIPTEXECUTE command",
+  });
+});
