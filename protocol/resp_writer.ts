@@ -237,10 +237,42 @@ function isAscii(value: string): boolean {
   return true;
 }
 
-/** Redis's double formatting: shortest round-trip form, `inf`, `-inf`, `nan`. */
+/** `(double)(LLONG_MAX / 2)`: the largest magnitude Redis's `double2ll` prints as an integer. */
+const EXACT_INTEGER_MAX = 2 ** 62;
+
+/**
+ * Redis 7.2's `d2string`, which every double reply goes through: `nan`, `inf`, `-inf`, `0` and
+ * `-0`; integral values up to 2^62 as exact integers; anything else as the shortest round-trip
+ * digits laid out the way `fpconv_dtoa` does (`1e+20`, `1.5e-6`, `1.2345669921875e+4`).
+ */
 export function formatDouble(value: number): string {
   if (Number.isNaN(value)) return "nan";
   if (value === Infinity) return "inf";
   if (value === -Infinity) return "-inf";
-  return String(value);
+  if (value === 0) return Object.is(value, -0) ? "-0" : "0";
+  const abs = Math.abs(value);
+  if (Number.isInteger(value) && abs <= EXACT_INTEGER_MAX) {
+    return Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
+  }
+  // Decimal exponents -3..3: both layouts are plain decimals (the common case, kept fast).
+  if (abs >= 0.001 && abs < 10000) return String(value);
+  const [mantissa = "", exponent = ""] = abs.toExponential().split("e");
+  const digits = mantissa.replace(".", "");
+  const text = fpconvLayout(digits, Number(exponent) - digits.length + 1);
+  return value < 0 ? `-${text}` : text;
+}
+
+/** `fpconv_dtoa`'s `emit_digits`: `digits` × 10^`k`, plain or `d.ddde±x`. */
+function fpconvLayout(digits: string, k: number): string {
+  const n = digits.length;
+  const exp = Math.abs(k + n - 1);
+  if (k >= 0 && exp < n + 7) return digits + "0".repeat(k);
+  if (k < 0 && (k > -7 || exp < 4)) {
+    const point = n + k;
+    return point <= 0
+      ? `0.${"0".repeat(-point)}${digits}`
+      : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  }
+  const fraction = n > 1 ? `.${digits.slice(1)}` : "";
+  return `${digits.slice(0, 1)}${fraction}e${k + n - 1 < 0 ? "-" : "+"}${exp}`;
 }

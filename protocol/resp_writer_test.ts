@@ -81,6 +81,31 @@ Deno.test("formatDouble() writes inf, -inf, nan and shortest round-trip digits",
   assert.equal(Number(formatDouble(1 / 3)), 1 / 3);
 });
 
+Deno.test("formatDouble() lays digits out as Redis 7.2's d2string and fpconv_dtoa do", () => {
+  const cases: [number, string][] = [
+    [0, "0"],
+    [-0, "-0"],
+    [2 ** 62, "4611686018427387904"],
+    [-(2 ** 62), "-4611686018427387904"],
+    [2 ** 63, "9223372036854776000"],
+    [1e20, "1e+20"],
+    [1e21, "1e+21"],
+    [1.7976931348623157e308, "1.7976931348623157e+308"],
+    [123.456, "123.456"],
+    [1234567.125, "1234567.125"],
+    [12345.669921875, "1.2345669921875e+4"],
+    [0.30000001192092896, "0.30000001192092896"],
+    [0.001234, "0.001234"],
+    [0.0001234, "1.234e-4"],
+    [0.000001, "0.000001"],
+    [1.5e-6, "1.5e-6"],
+    [-1.5e-6, "-1.5e-6"],
+    [1e-7, "1e-7"],
+    [1.5e-300, "1.5e-300"],
+  ];
+  for (const [value, text] of cases) assert.equal(formatDouble(value), text, String(value));
+});
+
 Deno.test("RespWriter queues a big payload as its own chunk without copying it", () => {
   const writer = new RespWriter();
   const payload = new Uint8Array(64 * 1024).fill(3);
