@@ -53,6 +53,22 @@ export function parseFloatOrUndefined(s: string): number | undefined {
   const t = s.toLowerCase();
   if (t === "inf" || t === "+inf" || t === "infinity" || t === "+infinity") return Infinity;
   if (t === "-inf" || t === "-infinity") return -Infinity;
+  const hex = HEX_FLOAT.exec(s);
+  if (hex !== null) return hexFloat(hex);
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return undefined;
   return Number(s);
+}
+
+/** strtod's hexadecimal form: `0x`, hex digits with an optional point, an optional `p` exponent. */
+const HEX_FLOAT = /^([+-]?)0x([\da-f]+\.?([\da-f]*)|\.([\da-f]+))(?:p([+-]?\d+))?$/i;
+
+function hexFloat(match: RegExpExecArray): number {
+  const [, sign, significand = "", fraction = "", onlyFraction = "", exponent = "0"] = match;
+  const mantissa = Number(BigInt(`0x${significand.replace(".", "")}`));
+  if (mantissa === 0) return sign === "-" ? -0 : 0;
+  // Scaled in two halves so neither factor over- or underflows on its own.
+  const power = Number(exponent) - 4 * (fraction.length + onlyFraction.length);
+  const half = Math.trunc(power / 2);
+  const value = mantissa * 2 ** half * 2 ** (power - half);
+  return sign === "-" ? -value : value;
 }

@@ -39,10 +39,15 @@ export function parseLongLong(arg: Uint8Array): number | bigint | undefined {
 export function parseDouble(s: string): number | undefined {
   const value = parseFloatOrUndefined(s);
   if (value === undefined) return undefined;
-  const mantissa = s.split(/e/i, 1)[0] ?? "";
-  if (!Number.isFinite(value) && /\d/.test(mantissa)) return undefined;
-  if (value === 0 && /[1-9]/.test(mantissa)) return undefined;
+  // strtod's ERANGE: non-zero digits that overflowed to ±inf or underflowed to 0.
+  if ((value === 0 || !Number.isFinite(value)) && nonZeroSignificand(s)) return undefined;
   return value;
+}
+
+/** Whether the digits before the exponent (decimal, or hex after `0x`) include a non-zero one. */
+function nonZeroSignificand(s: string): boolean {
+  const digits = /^[+-]?0x([\da-f.]*)/i.exec(s)?.[1] ?? /^[+-]?([\d.]*)/.exec(s)?.[1] ?? "";
+  return /[1-9a-f]/i.test(digits);
 }
 
 /** One VALUES element for a numeric or BOOL dtype, or `undefined` (`ERR invalid value`). */

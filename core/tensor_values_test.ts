@@ -46,6 +46,29 @@ Deno.test("parseDouble() follows string2d", () => {
   for (const [input, expected] of cases) assert.equal(parseDouble(input), expected, input);
 });
 
+Deno.test("parseDouble() reads strtod's hexadecimal form, with the same ERANGE refusals", () => {
+  const cases: [string, number | undefined][] = [
+    ["0x10", 16],
+    ["0X1p-2", 0.25],
+    ["0x.8", 0.5],
+    ["-0x1.8p1", -3],
+    ["+0x1.", 1],
+    ["0x1e5", 485],
+    ["0x1P+3", 8],
+    ["0x0p99999", 0],
+    ["0x1000p-1080", 3.16e-322],
+    ["0x123456789abcdef0123p-10", 5.247073869855161e18],
+    ["0x", undefined],
+    ["0x.p1", undefined],
+    ["0x1p", undefined],
+    ["0x1g", undefined],
+    ["0xap-2000", undefined],
+    ["0x1p-1075", undefined],
+    ["0x1p1024", undefined],
+  ];
+  for (const [input, expected] of cases) assert.equal(parseDouble(input), expected, input);
+});
+
 Deno.test("parseValue() refuses every negative signed value (RedisAI's cast bug)", () => {
   assert.equal(parseValue(DTYPES.INT8, bytes("-1")), undefined);
   assert.equal(parseValue(DTYPES.INT8, bytes("-128")), undefined);
