@@ -31,10 +31,12 @@ export function dispatch(
   if (!client.authenticated && !hasFlag(spec, "no_auth")) {
     return countError(server, errors.noAuth());
   }
-  if (spec.arity > 0 ? args.length !== spec.arity : args.length < -spec.arity) {
+  // Module commands check their own arity when they run (`run()`): Redis registers them with
+  // arity -1, so inside MULTI they are queued and fail within EXEC's reply.
+  if (!hasFlag(spec, "module") && !arityFits(spec, args)) {
     if (client.multi !== undefined) client.multiFailed = true;
     server.stat(name).rejected++;
-    return countError(server, errors.arity(hasFlag(spec, "module") ? text(first) : name));
+    return countError(server, errors.arity(name));
   }
   if (server.persistence?.loading && !hasFlag(spec, "loading")) {
     return countError(server, errors.loading());
@@ -48,6 +50,11 @@ export function dispatch(
     return QUEUED;
   }
   return run(server, client, spec, args);
+}
+
+/** Whether `args` has the count `spec.arity` asks for (exact when positive, a minimum when not). */
+function arityFits(spec: CommandSpec, args: readonly Uint8Array[]): boolean {
+  return spec.arity > 0 ? args.length === spec.arity : args.length >= -spec.arity;
 }
 
 /** Runs a looked-up command (also used by EXEC for queued commands). */
@@ -77,6 +84,10 @@ export function run(
   let reply: Reply | Promise<Reply>;
   nesting++;
   try {
+    // RedisModule_WrongArity names the command as the client typed it.
+    if (hasFlag(spec, "module") && !arityFits(spec, args)) {
+      throw errors.arity(text(args[0] as Uint8Array));
+    }
     reply = spec.handler(ctx, args);
   } catch (e) {
     reply = toErrorReply(e);

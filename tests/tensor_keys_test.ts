@@ -101,3 +101,29 @@ Deno.test("AI.TENSORSET and AI.TENSORGET run inside MULTI/EXEC", async () => {
     await server.close();
   }
 });
+
+Deno.test("AI.TENSORSET and AI.TENSORGET short of arguments queue in MULTI and fail inside EXEC", async () => {
+  // Redis sees module commands with arity -1: RedisAI checks arity itself when the command runs.
+  const server = await startTestServer();
+  const client = await RawClient.connect(server.port);
+  try {
+    assert.deepEqual(await client.call("MULTI"), { status: "OK" });
+    assert.deepEqual(await client.call("ai.tensorset", "k", "FLOAT"), { status: "QUEUED" });
+    assert.deepEqual(await client.call("AI.TENSORSET", "x", "INT8", 1), { status: "QUEUED" });
+    assert.deepEqual(await client.call("AI.TENSORGET"), { status: "QUEUED" });
+    assert.deepEqual(await client.call("EXEC"), [
+      { error: "ERR wrong number of arguments for 'ai.tensorset' command" },
+      { status: "OK" },
+      { error: "ERR wrong number of arguments for 'AI.TENSORGET' command" },
+    ]);
+    assert.deepEqual(await client.call("AI.TENSORGET", "x", "VALUES"), [0]);
+    assert.deepEqual(await client.call("AI.TENSORSET", "k"), {
+      error: "ERR wrong number of arguments for 'AI.TENSORSET' command",
+    });
+    const stats = String(await client.call("INFO", "commandstats"));
+    assert.match(stats, /cmdstat_ai\.tensorset:calls=3,.*rejected_calls=0,failed_calls=2/);
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
