@@ -33,7 +33,7 @@ export function dispatch(
   }
   // Module commands check their own arity when they run (`run()`): Redis registers them with
   // arity -1, so inside MULTI they are queued and fail within EXEC's reply.
-  if (!hasFlag(spec, "module") && !arityFits(spec, args)) {
+  if (!hasFlag(spec, "module") && !arityFits(spec, args.length)) {
     if (client.multi !== undefined) client.multiFailed = true;
     server.stat(name).rejected++;
     return countError(server, errors.arity(name));
@@ -52,9 +52,9 @@ export function dispatch(
   return run(server, client, spec, args);
 }
 
-/** Whether `args` has the count `spec.arity` asks for (exact when positive, a minimum when not). */
-function arityFits(spec: CommandSpec, args: readonly Uint8Array[]): boolean {
-  return spec.arity > 0 ? args.length === spec.arity : args.length >= -spec.arity;
+/** Whether `argCount` is what `spec.arity` asks for (exact when positive, a minimum when not). */
+export function arityFits(spec: CommandSpec, argCount: number): boolean {
+  return spec.arity > 0 ? argCount === spec.arity : argCount >= -spec.arity;
 }
 
 /** Runs a looked-up command (also used by EXEC for queued commands). */
@@ -85,7 +85,7 @@ export function run(
   nesting++;
   try {
     // RedisModule_WrongArity names the command as the client typed it.
-    if (hasFlag(spec, "module") && !arityFits(spec, args)) {
+    if (hasFlag(spec, "module") && !arityFits(spec, args.length)) {
       throw errors.arity(text(args[0] as Uint8Array));
     }
     reply = spec.handler(ctx, args);

@@ -1015,3 +1015,30 @@ Deno.test("the append-only log keeps a script's writes without running it again 
     }
   });
 });
+
+Deno.test("redis.execute of an AI command short of arguments gets the module's arity error", async () => {
+  // RedisModule_Call sees module commands with arity -1, so the command itself answers.
+  await withServer(async (_server, c) => {
+    const source = `def short(tensors: List[Tensor], keys: List[str], args: List[str]):
+    redis.execute("AI.TENSORSET", keys[0], "FLOAT")
+`;
+    const stored = await c.call(
+      "AI.SCRIPTSTORE",
+      "s",
+      "CPU",
+      "ENTRY_POINTS",
+      1,
+      "short",
+      "SOURCE",
+      source,
+    );
+    assert.deepEqual(stored, { status: "OK" });
+    const reply = await c.call("AI.SCRIPTEXECUTE", "s", "short", "KEYS", 1, "k") as {
+      error: string;
+    };
+    assert.match(
+      reply.error,
+      /Redis command returned an error: ERR wrong number of arguments for 'AI\.TENSORSET' command/,
+    );
+  });
+});

@@ -11,7 +11,7 @@ import type { HostReply } from "../../backends/script/redis_api.ts";
 import type { HostHandler } from "../../backends/script/worker/script_pool.ts";
 import { ClientState } from "../client.ts";
 import { type CommandContext, hasFlag } from "../command.ts";
-import { dispatch } from "../dispatch.ts";
+import { arityFits, dispatch } from "../dispatch.ts";
 import { CommandError } from "../errors.ts";
 import { bytesToKey, keyToBytes, textToKey } from "../keys.ts";
 import { runModel } from "../model_value.ts";
@@ -55,7 +55,8 @@ export function scriptHost(ctx: CommandContext): HostHandler {
     execute(args: readonly string[]): HostReply | Promise<HostReply> {
       const spec = server.table.get((args[0] ?? "").toLowerCase());
       if (spec === undefined) return { error: "No such file or directory" };
-      if (spec.arity > 0 ? args.length !== spec.arity : args.length < -spec.arity) {
+      // Module commands have arity -1 for RedisModule_Call: they answer a wrong count themselves.
+      if (!hasFlag(spec, "module") && !arityFits(spec, args.length)) {
         return { error: "Invalid argument" };
       }
       if (hasFlag(spec, "blocking") || hasFlag(spec, "noscript")) {
