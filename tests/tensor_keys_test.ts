@@ -127,3 +127,27 @@ Deno.test("AI.TENSORSET and AI.TENSORGET short of arguments queue in MULTI and f
     await server.close();
   }
 });
+
+Deno.test("AI.TENSORGET counts keyspace hits and misses as RedisModule_OpenKey does", async () => {
+  const server = await startTestServer();
+  const client = await RawClient.connect(server.port);
+  const stat = async (name: string) => {
+    const info = String(await client.call("INFO", "stats"));
+    return Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1]);
+  };
+  try {
+    await client.call("AI.TENSORSET", "t", "INT8", 1);
+    await client.call("SET", "s", "v");
+    await client.call("AI.TENSORGET", "t", "VALUES");
+    await client.call("AI.TENSORGET", "nope");
+    // The key is found before its type is checked: WRONGTYPE still counts a hit.
+    assert.deepEqual(await client.call("AI.TENSORGET", "s"), {
+      error: "WRONGTYPE Operation against a key holding the wrong kind of value",
+    });
+    assert.equal(await stat("keyspace_hits"), 2);
+    assert.equal(await stat("keyspace_misses"), 1);
+  } finally {
+    client.close();
+    await server.close();
+  }
+});

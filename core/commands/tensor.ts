@@ -10,6 +10,7 @@ import { OK, Reply } from "../reply.ts";
 import { tensorEntryBytes } from "../tensor.ts";
 import { parseTensorSet, tensorLimits } from "../tensor_parse.ts";
 import { parseTensorGetFormat, tensorGetErrors, tensorReply } from "../tensor_reply.ts";
+import { readTyped } from "./access.ts";
 
 function tensorSet(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   const key = bytesToKey(args[1] as Uint8Array);
@@ -25,13 +26,8 @@ function tensorSet(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
 
 function tensorGet(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   if (args.length > 4) throw errors.arity(text(args[0] as Uint8Array));
-  const entry = ctx.db.getTyped(bytesToKey(args[1] as Uint8Array), "tensor");
-  const keyspace = ctx.server.keyspace;
-  if (entry === undefined) {
-    keyspace.keyspaceMisses.count++;
-    throw tensorGetErrors.empty();
-  }
-  keyspace.keyspaceHits.count++;
+  const entry = readTyped(ctx.db, bytesToKey(args[1] as Uint8Array), "tensor");
+  if (entry === undefined) throw tensorGetErrors.empty();
   return tensorReply(entry.value, parseTensorGetFormat(args));
 }
 
