@@ -159,6 +159,7 @@ export function parseModelSet(args: readonly Uint8Array[]): ModelStoreArgs {
     if (batch.minBatchSize === 0) throw err("ERR MINBATCHTIMEOUT specified without MINBATCHSIZE");
     batch.minBatchTimeoutMs = number("MINBATCHTIMEOUT");
   }
+  if (i >= args.length) throw err(MISSING_BLOB);
   const section: string[] = [];
   while (i < args.length && keyword(args[i] as Uint8Array) !== "BLOB") {
     section.push(text(args[i++] as Uint8Array));

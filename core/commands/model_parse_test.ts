@@ -97,6 +97,8 @@ Deno.test("parseModelSet() keeps the deprecated command's looser rules and texts
     ],
     [["ONNX", "CPU", "BATCHSIZE", 2, "NOT_BLOB"], "ERR Insufficient arguments, missing model BLOB"],
     [["TF", "CPU", "BLOB", "x"], "ERR Insufficient arguments, INPUTS and OUTPUTS not specified"],
+    [["TF", "CPU"], "ERR Insufficient arguments, missing model BLOB"],
+    [["TF", "CPU", "TAG", "t", "BATCHSIZE", 2], "ERR Insufficient arguments, missing model BLOB"],
     [["TF", "CPU", "OUTPUTS", "mul", "BLOB", "x"], "ERR INPUTS not specified"],
     [["TF", "CPU", "INPUTS", "a", "BLOB", "x"], "ERR OUTPUTS not specified"],
   ];
