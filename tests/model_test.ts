@@ -220,6 +220,9 @@ Deno.test("AI.MODELGET chunks by MODEL_CHUNK_SIZE; AI.INFO, RESETSTAT, _MODELSCA
     ]);
     assert.deepEqual(info.slice(12), ["samples", 2, "calls", 3, "errors", 1]);
     assert.ok((info[11] as number) > 0, "duration in µs");
+    // RedisAI's tests_common.py::test_info_command looks for the queue thread's CPU field.
+    const cpu = String(await c.call("INFO", "ai_cpu"));
+    assert.match(cpu, /\r\nai_queue_CPU_bthread_n1_used_cpu_total:\d+\.\d{6}\r\n/);
     assert.deepEqual(await c.call("AI.INFO", "m", "RESETSTAT"), { status: "OK" });
     assert.deepEqual((await c.call("AI.INFO", "m") as unknown[]).slice(10), [
       "duration",

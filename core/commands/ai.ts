@@ -190,6 +190,10 @@ export function registerAiInfo(server: ServerState): void {
       ["ai_main_thread_used_cpu_user", cpuSeconds(usage.user)],
     ];
     for (const q of engine.queues()) {
+      // RedisAI prints each worker thread's CPU time; a run's wall time on its slot stands in.
+      q.busyUs.forEach((us, i) => {
+        fields.push([`ai_queue_${q.device}_bthread_n${i + 1}_used_cpu_total`, cpuSeconds(us)]);
+      });
       fields.push(
         [`ai_queue_${q.device}_provider`, q.provider],
         [`ai_queue_${q.device}_threads`, q.threads],

@@ -42,6 +42,8 @@ export interface QueueInfo {
   readonly threads: number;
   readonly queued: number;
   readonly running: number;
+  /** Time each of the queue's threads has spent running, in µs. */
+  readonly busyUs: readonly number[];
 }
 
 interface DeviceQueue {
@@ -216,6 +218,7 @@ export class ExecEngine {
       threads: queue.slots,
       queued: queue.queued,
       running: queue.running,
+      busyUs: queue.busyUs,
     }));
   }
 

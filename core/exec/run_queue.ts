@@ -57,13 +57,20 @@ export interface RunQueueOptions {
   readonly executionTimeoutMs: () => number;
 }
 
+/** One of the queue's threads: a place on a host, with the time it has spent running. */
+interface Slot {
+  readonly host: SessionHost;
+  busyUs: number;
+}
+
 const noop = () => {};
 
 export class RunQueue {
   #items: Queued[] = [];
   #pumpQueued = false;
-  /** One entry per free slot (a host appears as often as its concurrency). */
-  readonly #free: SessionHost[];
+  /** One slot per run a host serves at once (a host appears as often as its concurrency). */
+  readonly #slots: readonly Slot[];
+  readonly #free: Slot[];
   readonly #clock: Clock;
   #cancelWake: () => void = noop;
   #running = 0;
@@ -83,12 +90,15 @@ export class RunQueue {
     private readonly options: RunQueueOptions,
   ) {
     this.#clock = options.clock;
-    this.#free = hosts.flatMap((h) => Array.from({ length: h.concurrency }, () => h));
+    this.#slots = hosts.flatMap((host) =>
+      Array.from({ length: host.concurrency }, () => ({ host, busyUs: 0 }))
+    );
+    this.#free = [...this.#slots];
   }
 
   /** Runs the queue can serve at once (its threads). */
   get slots(): number {
-    return this.hosts.reduce((n, h) => n + h.concurrency, 0);
+    return this.#slots.length;
   }
 
   /** Requests waiting to run. */
@@ -99,6 +109,11 @@ export class RunQueue {
   /** Runs in progress. */
   get running(): number {
     return this.#running;
+  }
+
+  /** Time each slot has spent running, in µs (INFO's `bthread_n<i>_used_cpu_total`). */
+  get busyUs(): readonly number[] {
+    return this.#slots.map((slot) => slot.busyUs);
   }
 
   /** Queues a run of `model` on `inputs`; `timeoutMs` > 0 is the request's TIMEOUT. */
@@ -160,7 +175,7 @@ export class RunQueue {
       const readyAtMs = this.#readyAtMs(first, group);
       if (readyAtMs <= now) {
         this.#items = this.#items.filter((item) => !group.includes(item));
-        this.#start(this.#free.pop() as SessionHost, group);
+        this.#start(this.#free.pop() as Slot, group);
       } else {
         for (const item of group) waiting.add(item);
         wakeAtMs = Math.min(wakeAtMs, readyAtMs);
@@ -199,16 +214,18 @@ export class RunQueue {
     return minBatchTimeoutMs > 0 ? first.enqueuedMs + minBatchTimeoutMs + 1 : Infinity;
   }
 
-  #start(host: SessionHost, group: readonly Queued[]): void {
+  #start(slot: Slot, group: readonly Queued[]): void {
     for (const item of group) item.cancelTimeout();
     // Not a model that batches (requests arriving during a run must be read to batch): the
     // host may run it on this thread if it can keep that short. Busy queues included: a short
     // run costs the event loop less inline than the hand-off to and from another thread.
     const mayBlock = group.length === 1 && (group[0] as Queued).model.batchSize === 0;
     this.#running++;
-    this.#execute(host, group, mayBlock).finally(() => {
+    const startMs = this.#clock.now();
+    this.#execute(slot.host, group, mayBlock).finally(() => {
+      slot.busyUs += Math.round((this.#clock.now() - startMs) * 1000);
       this.#running--;
-      this.#free.push(host);
+      this.#free.push(slot);
       if (this.#running === 0) this.#idle?.();
       this.#pump();
     });

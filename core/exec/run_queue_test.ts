@@ -230,6 +230,19 @@ Deno.test("RunQueue serves as many runs at once as the host's concurrency", asyn
   assert.equal(host.runs.length, 2);
 });
 
+Deno.test("RunQueue.busyUs counts each slot's time spent running, for INFO's bthread fields", async () => {
+  const { clock, host, queue, submit } = setup(2);
+  assert.deepEqual(queue.busyUs, [0, 0]);
+  submit(model(1), input(1));
+  submit(model(1), input(1));
+  await flush();
+  clock.advance(3);
+  await host.finishOne();
+  clock.advance(2);
+  await host.finishOne();
+  assert.deepEqual([...queue.busyUs].sort((a, b) => a - b), [3000, 5000]);
+});
+
 Deno.test("RunQueue.close() fails queued requests, stops running ones and waits for them", async () => {
   const { host, queue, submit, outcomes } = setup();
   submit(model(1), input(1));
