@@ -167,6 +167,11 @@ Deno.test("AI.MODELGET chunks by MODEL_CHUNK_SIZE; AI.INFO, RESETSTAT, _MODELSCA
   const server = await startTestServer();
   const c = await RawClient.connect(server.port);
   try {
+    // RedisAI creates the CPU queue at load: its thread's field is there before any model.
+    assert.match(
+      String(await c.call("INFO", "ai_cpu")),
+      /\r\nai_queue_CPU_bthread_n1_used_cpu_total:0\.000000\r\n/,
+    );
     const model = redisaiFile("linear_iris.onnx");
     const half = Math.ceil(model.length / 2);
     const stored = await c.call(

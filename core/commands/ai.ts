@@ -189,11 +189,19 @@ export function registerAiInfo(server: ServerState): void {
       ["ai_main_thread_used_cpu_sys", cpuSeconds(usage.system)],
       ["ai_main_thread_used_cpu_user", cpuSeconds(usage.user)],
     ];
-    for (const q of engine.queues()) {
-      // RedisAI prints each worker thread's CPU time; a run's wall time on its slot stands in.
-      q.busyUs.forEach((us, i) => {
-        fields.push([`ai_queue_${q.device}_bthread_n${i + 1}_used_cpu_total`, cpuSeconds(us)]);
+    const queues = engine.queues();
+    // RedisAI prints each worker thread's CPU time; a run's wall time on its slot stands in.
+    // Its CPU queue exists from load; ours starts with the first model, so until then its
+    // threads show as idle.
+    const threadTimes = (device: string, busyUs: readonly number[]) =>
+      busyUs.forEach((us, i) => {
+        fields.push([`ai_queue_${device}_bthread_n${i + 1}_used_cpu_total`, cpuSeconds(us)]);
       });
+    if (!queues.some((q) => q.device === "CPU")) {
+      threadTimes("CPU", Array.from({ length: config["threads-per-queue"] }, () => 0));
+    }
+    for (const q of queues) {
+      threadTimes(q.device, q.busyUs);
       fields.push(
         [`ai_queue_${q.device}_provider`, q.provider],
         [`ai_queue_${q.device}_threads`, q.threads],
