@@ -42,6 +42,12 @@ export interface CommandSpec {
   readonly firstKey: number;
   readonly lastKey: number;
   readonly step: number;
+  /**
+   * Key positions of one call (`args[0]` is the name) for rows flagged `movablekeys`, whose
+   * keys depend on the arguments (RedisAI's getkeys-api commands); other rows' keys are
+   * `firstKey`..`lastKey` by `step`. See `keyPositions`.
+   */
+  readonly keys?: (args: readonly Uint8Array[]) => number[];
   readonly group: string;
   readonly summary: string;
   readonly since: string;
@@ -105,6 +111,21 @@ type SpecInput =
 export function command(spec: SpecInput): CommandSpec {
   const flagMask = spec.flags.reduce((mask, flag) => mask | FLAG_BITS[flag], 0);
   return { firstKey: 0, lastKey: 0, step: 0, since: "1.0.0", ...spec, flagMask };
+}
+
+/**
+ * Where the keys of one call of `spec` are in `args` (`args[0]` is the name), as Redis's
+ * getKeysFromCommand: the row's own `keys` when it has one, else its key range.
+ */
+export function keyPositions(spec: CommandSpec, args: readonly Uint8Array[]): number[] {
+  if (spec.keys !== undefined) return spec.keys(args);
+  const out: number[] = [];
+  if (spec.firstKey <= 0) return out;
+  const last = spec.lastKey < 0 ? args.length + spec.lastKey : spec.lastKey;
+  for (let i = spec.firstKey; i <= last && i < args.length; i += Math.max(1, spec.step)) {
+    out.push(i);
+  }
+  return out;
 }
 
 const encoder = new TextEncoder();

@@ -295,6 +295,72 @@ Deno.test("CLUSTER KEYSLOT/SLOTS in redis-cli and a node-redis cluster client", 
   }
 });
 
+Deno.test("COMMAND GETKEYS finds every key of AI commands, in redis-cli and node-redis", async () => {
+  const server = await startTestServer();
+  const client = createClient({ url: `redis://127.0.0.1:${server.port}` });
+  try {
+    await client.connect();
+    const cli = async (...args: string[]) => (await redisCli(server.port, args)).trim();
+    assert.equal(
+      await cli(
+        "COMMAND",
+        "GETKEYS",
+        "AI.DAGEXECUTE",
+        "ROUTING",
+        "{a}k",
+        "|>",
+        "AI.TENSORGET",
+        "x",
+      ),
+      "{a}k",
+    );
+    assert.equal(
+      await cli(
+        "COMMAND",
+        "GETKEYS",
+        "AI.SCRIPTEXECUTE",
+        "s",
+        "f",
+        "INPUTS",
+        "1",
+        "a",
+        "OUTPUTS",
+        "1",
+        "b",
+      ),
+      "s\na\nb",
+    );
+    assert.equal(
+      await cli("COMMAND", "GETKEYS", "AI.MODELEXECUTE", "m"),
+      "ERR Invalid arguments specified for command",
+    );
+    assert.deepEqual(
+      await client.commandGetKeys(["AI.MODELRUN", "m", "INPUTS", "a", "b", "OUTPUTS", "c"]),
+      ["m", "a", "b", "c"],
+    );
+    assert.deepEqual(
+      await client.commandGetKeysAndFlags([
+        "AI.DAGEXECUTE_RO",
+        "LOAD",
+        "1",
+        "t",
+        "|>",
+        "AI.MODELEXECUTE",
+        "m",
+      ]),
+      [
+        { key: "t", flags: ["RW", "access", "update", "variable_flags"] },
+        { key: "m", flags: ["RW", "access", "update", "variable_flags"] },
+      ],
+    );
+    const [info] = await client.commandInfo(["ai.modelexecute"]);
+    assert.ok([...(info?.flags ?? [])].map(String).includes("movablekeys"));
+  } finally {
+    await client.close();
+    await server.close();
+  }
+});
+
 Deno.test("RESP3 after HELLO 3: maps, sets and verbatim text", async () => {
   const server = await startTestServer();
   const raw = await RawClient.connect(server.port);

@@ -16,6 +16,7 @@ import { resolveDag } from "../dag/dag_resolver.ts";
 import type { Tensor } from "../tensor.ts";
 import { tensorLimits } from "../tensor_parse.ts";
 import { tensorGetErrors } from "../tensor_reply.ts";
+import { dagKeys } from "./ai_keys.ts";
 import { modelOpParser, storeOutputs } from "./model.ts";
 import { scriptOpParser } from "./script.ts";
 
@@ -53,6 +54,7 @@ function dagRow(form: DagForm, readOnly: boolean, summary: string) {
     firstKey: 3,
     lastKey: 3,
     step: 1,
+    keys: dagKeys,
     group: "module",
     summary,
     handler: dagHandler(form, readOnly),

@@ -1,9 +1,15 @@
 /**
- * COMMAND: the command table describing itself (bare, COUNT, INFO, DOCS, LIST, GETKEYS), in
- * Redis 7's reply shapes so clients that read key positions and redis-cli's help and hints
- * work. Everything is generated from the rows, never from a second list.
+ * COMMAND: the command table describing itself (bare, COUNT, INFO, DOCS, LIST, GETKEYS,
+ * GETKEYSANDFLAGS), in Redis 7's reply shapes so clients that read key positions and
+ * redis-cli's help and hints work. Everything is generated from the rows, never from a second list.
  */
-import { type CommandContext, type CommandSpec, hasFlag, type SubcommandDoc } from "../command.ts";
+import {
+  type CommandContext,
+  type CommandSpec,
+  hasFlag,
+  keyPositions,
+  type SubcommandDoc,
+} from "../command.ts";
 import { type ArgDoc, parseSyntax } from "../command_syntax.ts";
 import { CommandError, errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
@@ -41,10 +47,24 @@ function statusSet(items: readonly string[]): SetReply {
   return new SetReply(items.map((s) => new Status(s)));
 }
 
-/** Redis 7 key specs for a row with fixed key positions. */
+/**
+ * The flags of a row's keys. A module command's keys are `RW access update` whatever the
+ * command does, plus `variable_flags` when it reports its own keys (Redis 7's
+ * RM_CreateCommand; RM_KeyAtPos gives reported keys the same full access).
+ */
+function keyFlags(spec: CommandSpec): string[] {
+  if (hasFlag(spec, "module")) {
+    return spec.keys === undefined
+      ? ["RW", "access", "update"]
+      : ["RW", "access", "update", "variable_flags"];
+  }
+  return hasFlag(spec, "write") ? ["RW", "update"] : ["RO", "access"];
+}
+
+/** Redis 7 key specs for a row: its legacy key range (a moving key list is `movablekeys`). */
 function keySpecs(spec: CommandSpec): Reply[] {
   if (spec.firstKey <= 0) return [];
-  const flags = hasFlag(spec, "write") ? ["RW", "update"] : ["RO", "access"];
+  const flags = keyFlags(spec);
   const lastKey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
   return [
     new MapReply([
@@ -192,22 +212,44 @@ function list(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   return allNames(ctx).filter(keep).map((n) => n.name);
 }
 
-function getkeys(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+/**
+ * The key positions of the command in `args[2..]` (COMMAND GETKEYS and GETKEYSANDFLAGS), with
+ * Redis 7's checks in its order: a known command (and subcommand), one that has keys, its
+ * arity, and at least one key found.
+ */
+function targetKeys(ctx: CommandContext, args: readonly Uint8Array[]): {
+  spec: CommandSpec;
+  target: readonly Uint8Array[];
+  positions: number[];
+} {
   const target = args.slice(2);
   const spec = ctx.server.table.get(text(target[0] as Uint8Array).toLowerCase());
-  if (spec === undefined) throw new CommandError("ERR Invalid command specified");
+  const sub = target[1];
+  if (
+    spec === undefined ||
+    (sub !== undefined && spec.subcommands !== undefined &&
+      !spec.subcommands.some((s) => s.name === text(sub).toLowerCase()))
+  ) throw new CommandError("ERR Invalid command specified");
+  if (spec.firstKey <= 0 && spec.keys === undefined) {
+    throw new CommandError("ERR The command has no key arguments");
+  }
   if (spec.arity > 0 ? target.length !== spec.arity : target.length < -spec.arity) {
     throw new CommandError("ERR Invalid number of arguments specified for command");
   }
-  const last = spec.lastKey < 0 ? target.length + spec.lastKey : spec.lastKey;
-  const keys: Uint8Array[] = [];
-  if (spec.firstKey > 0 && spec.step > 0) {
-    for (let i = spec.firstKey; i <= last && i < target.length; i += spec.step) {
-      keys.push(target[i] as Uint8Array);
-    }
-  }
-  if (keys.length === 0) throw new CommandError("ERR The command has no key arguments");
-  return keys;
+  const positions = keyPositions(spec, target);
+  if (positions.length === 0) throw new CommandError("ERR Invalid arguments specified for command");
+  return { spec, target, positions };
+}
+
+function getkeys(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  const { target, positions } = targetKeys(ctx, args);
+  return positions.map((i) => target[i] as Uint8Array);
+}
+
+function getkeysAndFlags(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  const { spec, target, positions } = targetKeys(ctx, args);
+  const flags = statusSet(keyFlags(spec));
+  return positions.map((i) => [target[i] as Uint8Array, flags]);
 }
 
 export const introspectionCommands = [
@@ -252,6 +294,13 @@ export const introspectionCommands = [
       summary: "Extracts the key names from an arbitrary command.",
       arguments: "command [arg [arg ...]]",
       handler: getkeys,
+    },
+    {
+      name: "getkeysandflags",
+      arity: -4,
+      summary: "Extracts the key names and access flags from an arbitrary command.",
+      arguments: "command [arg [arg ...]]",
+      handler: getkeysAndFlags,
     },
   ]),
 ];

@@ -92,7 +92,13 @@ Deno.test("command() GETKEYS uses key positions, with Redis's errors", async () 
     error: "ERR Invalid command specified",
   });
   assert.deepEqual(await h.call(c, "COMMAND", "GETKEYS", "echo", "a", "b"), {
+    error: "ERR The command has no key arguments",
+  });
+  assert.deepEqual(await h.call(c, "COMMAND", "GETKEYS", "get", "a", "b"), {
     error: "ERR Invalid number of arguments specified for command",
+  });
+  assert.deepEqual(await h.call(c, "COMMAND", "GETKEYS", "config", "nope", "x"), {
+    error: "ERR Invalid command specified",
   });
   assert.deepEqual(await h.call(c, "COMMAND", "GETKEYS", "ping", "x"), {
     error: "ERR The command has no key arguments",
@@ -100,6 +106,90 @@ Deno.test("command() GETKEYS uses key positions, with Redis's errors", async () 
   assert.deepEqual(await h.call(c, "COMMAND", "GETKEYS", "watch"), {
     error: "ERR wrong number of arguments for 'command|getkeys' command",
   });
+});
+
+Deno.test("command() GETKEYS reports every key of RedisAI's getkeys-api commands", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const keys = (...args: string[]) => h.call(c, "COMMAND", "GETKEYS", ...args);
+  assert.deepEqual(
+    await keys("AI.MODELEXECUTE", "m", "INPUTS", "2", "a", "b", "OUTPUTS", "1", "c"),
+    ["m", "a", "b", "c"],
+  );
+  assert.deepEqual(await keys("AI.MODELRUN", "m", "INPUTS", "a", "OUTPUTS", "c"), ["m", "a", "c"]);
+  assert.deepEqual(
+    await keys(
+      "AI.SCRIPTEXECUTE",
+      "s",
+      "f",
+      "KEYS",
+      "1",
+      "k",
+      "INPUTS",
+      "1",
+      "a",
+      "OUTPUTS",
+      "1",
+      "b",
+    ),
+    ["s", "k", "a", "b"],
+  );
+  assert.deepEqual(await keys("AI.SCRIPTRUN", "s", "f", "INPUTS", "a", "OUTPUTS", "b"), [
+    "s",
+    "a",
+    "b",
+  ]);
+  assert.deepEqual(
+    await keys("AI.DAGEXECUTE", "ROUTING", "k", "|>", "AI.MODELEXECUTE", "m", "INPUTS", "1", "x"),
+    ["k", "m"],
+  );
+  assert.deepEqual(await keys("AI.DAGEXECUTE_RO", "|>", "AI.TENSORGET", "x"), {
+    error: "ERR Invalid arguments specified for command",
+  });
+  assert.deepEqual(await keys("AI.MODELEXECUTE", "m"), {
+    error: "ERR Invalid arguments specified for command",
+  });
+});
+
+Deno.test("command() GETKEYSANDFLAGS pairs each key with its key spec's flags", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const flags = (...names: string[]) => ({ set: names.map((status) => ({ status })) });
+  assert.deepEqual(await h.call(c, "COMMAND", "GETKEYSANDFLAGS", "GET", "a"), [
+    ["a", flags("RO", "access")],
+  ]);
+  assert.deepEqual(
+    await h.call(c, "COMMAND", "GETKEYSANDFLAGS", "AI.SCRIPTRUN", "s", "f", "INPUTS", "a"),
+    [
+      ["s", flags("RW", "access", "update", "variable_flags")],
+      ["a", flags("RW", "access", "update", "variable_flags")],
+    ],
+  );
+  assert.deepEqual(await h.call(c, "COMMAND", "GETKEYSANDFLAGS", "PING", "x"), {
+    error: "ERR The command has no key arguments",
+  });
+});
+
+Deno.test("command() INFO gives RedisAI's key range, movablekeys and module key flags", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const rows = await h.call(
+    c,
+    "COMMAND",
+    "INFO",
+    "ai.scriptexecute",
+    "ai.scriptrun",
+    "ai.tensorget",
+  ) as Plain[][];
+  assert.deepEqual(rows.map((row) => row.slice(3, 6)), [[5, 5, 1], [4, 4, 1], [1, 1, 1]]);
+  const flagsOf = (row: Plain[] | undefined) => (row?.[2] as { set: { status: string }[] }).set;
+  assert.ok(flagsOf(rows[0]).some((f) => f.status === "movablekeys"));
+  const specFlags = rows.map((row) => mapOf(((row[8] as Plain[])[0]) ?? null)["flags"]);
+  assert.deepEqual(specFlags, [
+    { set: ["RW", "access", "update", "variable_flags"].map((status) => ({ status })) },
+    { set: ["RW", "access", "update", "variable_flags"].map((status) => ({ status })) },
+    { set: ["RW", "access", "update"].map((status) => ({ status })) },
+  ]);
 });
 
 Deno.test("container() HELP lists each subcommand's syntax and summary", async () => {

@@ -13,6 +13,7 @@ import { bytesToKey, keyToBytes, keyword, text } from "../keys.ts";
 import { createModel, joinChunks, modelEntryBytes, ModelValue, runModel } from "../model_value.ts";
 import { OK, Reply, Status } from "../reply.ts";
 import { Tensor, tensorEntryBytes } from "../tensor.ts";
+import { modelExecuteKeys, modelRunKeys } from "./ai_keys.ts";
 import {
   MODELEXECUTE_ARITY_ERROR,
   ModelRunArgs,
@@ -237,6 +238,7 @@ export const modelCommands = [
     firstKey: 4,
     lastKey: 4,
     step: 1,
+    keys: modelExecuteKeys,
     summary: "Runs a model on input tensors, storing its outputs (blocks the client).",
     arguments: "key INPUTS count input [input ...] OUTPUTS count output [output ...] [TIMEOUT ms]",
     handler: modelExecute,
@@ -249,6 +251,7 @@ export const modelCommands = [
     firstKey: 3,
     lastKey: 3,
     step: 1,
+    keys: modelRunKeys,
     summary: "Runs a model (deprecated: use AI.MODELEXECUTE).",
     handler: modelRun,
   }),

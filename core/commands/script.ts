@@ -19,6 +19,7 @@ import {
   RunRequest,
   StoreRequest,
 } from "./script_parse.ts";
+import { scriptExecuteKeys, scriptRunKeys } from "./ai_keys.ts";
 import { loadInput, runRequest, scriptComputeOp, storeOutputs } from "./script_run.ts";
 
 const encoder = new TextEncoder();
@@ -144,6 +145,9 @@ export const scriptCommands = [
       "[ARGS count arg [arg ...]] [OUTPUTS count output [output ...]] [TIMEOUT ms]",
     arity: -1,
     flags: ["write", "denyoom", "module", "blocking", "movablekeys"],
+    firstKey: 5,
+    lastKey: 5,
+    keys: scriptExecuteKeys,
     summary: "Runs a script function on tensors, keys and arguments.",
     handler: (ctx, args) => execute(ctx, parseScriptExecute(ctx, args, false)),
   }),
@@ -153,6 +157,9 @@ export const scriptCommands = [
     arguments: "key function [TIMEOUT ms] INPUTS input [input ...] OUTPUTS output [output ...]",
     arity: -1,
     flags: ["write", "denyoom", "module", "blocking", "movablekeys"],
+    firstKey: 4,
+    lastKey: 4,
+    keys: scriptRunKeys,
     summary: "Runs a script function on tensors (deprecated).",
     handler: (ctx, args) => execute(ctx, parseScriptRun(ctx, args, false)),
   }),

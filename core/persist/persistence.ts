@@ -12,7 +12,7 @@
  * - `durable()` — transports await it (when defined) before sending replies: under
  *   `appendfsync always` no reply leaves before its write is on disk.
  */
-import type { CommandContext, CommandSpec } from "../command.ts";
+import { type CommandContext, type CommandSpec, keyPositions } from "../command.ts";
 import { CommandError } from "../errors.ts";
 import { bytesToKey } from "../keys.ts";
 import type { ServerState } from "../server_state.ts";
@@ -131,9 +131,8 @@ export class Persistence {
     if (aof === undefined || this.selfLogged.has(ctx)) return;
     const db = ctx.db;
     aof.appendCommand(db.index, args);
-    if (db.expires.size === 0 || spec.firstKey <= 0) return;
-    const last = spec.lastKey < 0 ? args.length + spec.lastKey : spec.lastKey;
-    for (let i = spec.firstKey; i <= last && i < args.length; i += Math.max(1, spec.step)) {
+    if (db.expires.size === 0) return;
+    for (const i of keyPositions(spec, args)) {
       const key = bytesToKey(args[i] as Uint8Array);
       const atMs = db.ttlAt(key);
       if (atMs !== undefined) aof.appendExpire(db.index, key, atMs);
