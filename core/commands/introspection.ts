@@ -129,6 +129,8 @@ function docEntries(
     ["since", spec.since],
     ["group", spec.group],
   ];
+  // Redis names the module that registered a module command (`ai` for `ai.tensorset`).
+  if (hasFlag(spec, "module")) entries.push(["module", spec.name.slice(0, spec.name.indexOf("."))]);
   if (doc.arguments !== undefined && doc.arguments !== "") {
     entries.push(["arguments", parseSyntax(doc.arguments).map(argReply)]);
   }

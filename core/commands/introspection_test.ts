@@ -217,6 +217,14 @@ Deno.test("container() HELP lists each subcommand's syntax and summary", async (
   });
 });
 
+Deno.test("command() DOCS names the module of a module command", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const docs = mapOf(await h.call(c, "COMMAND", "DOCS", "ai.tensorget", "get"));
+  assert.equal(mapOf(docs["ai.tensorget"] ?? null)["module"], "ai");
+  assert.equal(mapOf(docs["get"] ?? null)["module"], undefined);
+});
+
 Deno.test("command() DOCS can render every row's syntax line", () => {
   const h = new Harness();
   for (const spec of h.server.table.all()) {
