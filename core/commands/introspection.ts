@@ -141,17 +141,14 @@ function docEntries(
 function docsEntry(spec: CommandSpec): MapReply {
   const entries = docEntries(spec, spec);
   if (spec.subcommands !== undefined) {
-    entries.push([
-      "subcommands",
-      new MapReply(
-        spec.subcommands.map((sub) => [
-          `${spec.name}|${sub.name}`,
-          new MapReply(docEntries(sub, spec)),
-        ]),
-      ),
-    ]);
+    entries.push(["subcommands", new MapReply(spec.subcommands.map((sub) => subDocs(spec, sub)))]);
   }
   return new MapReply(entries);
+}
+
+/** A subcommand's COMMAND DOCS pair, `container|sub` → its docs. */
+function subDocs(spec: CommandSpec, sub: SubcommandDoc): [Reply, Reply] {
+  return [`${spec.name}|${sub.name}`, new MapReply(docEntries(sub, spec))];
 }
 
 /** Looks up `name` or `container|sub`; the sub is returned for the latter. */
@@ -176,11 +173,18 @@ function info(ctx: CommandContext, names: readonly Uint8Array[]): Reply {
 }
 
 function docs(ctx: CommandContext, names: readonly Uint8Array[]): Reply {
-  const specs = names.length === 0 ? [...ctx.server.table.all()] : names.flatMap((n) => {
+  if (names.length === 0) {
+    return new MapReply([...ctx.server.table.all()].map((spec) => [spec.name, docsEntry(spec)]));
+  }
+  return new MapReply(names.flatMap((n): [Reply, Reply][] => {
     const found = lookup(ctx, text(n));
-    return found === undefined || found.sub !== undefined ? [] : [found.spec];
-  });
-  return new MapReply(specs.map((spec) => [spec.name, docsEntry(spec)]));
+    if (found === undefined) return [];
+    return [
+      found.sub === undefined
+        ? [found.spec.name, docsEntry(found.spec)]
+        : subDocs(found.spec, found.sub),
+    ];
+  }));
 }
 
 /** Every command and subcommand name, as COMMAND LIST reports them. */

@@ -217,6 +217,17 @@ Deno.test("container() HELP lists each subcommand's syntax and summary", async (
   });
 });
 
+Deno.test("command() DOCS answers for a subcommand named container|sub", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const docs = mapOf(await h.call(c, "COMMAND", "DOCS", "config|get", "config|nope"));
+  assert.deepEqual(Object.keys(docs), ["config|get"]);
+  assert.equal(
+    mapOf(docs["config|get"] ?? null)["summary"],
+    "Returns the effective values of configuration parameters.",
+  );
+});
+
 Deno.test("command() DOCS names the module of a module command", async () => {
   const h = new Harness();
   const c = h.client();
