@@ -103,6 +103,19 @@ export function hasFlag(spec: CommandSpec, flag: CommandFlag): boolean {
   return (spec.flagMask & FLAG_BITS[flag]) !== 0;
 }
 
+/**
+ * The arity Redis reports for `spec` and checks before queueing: module commands are registered
+ * with -1 and check their own count when they run.
+ */
+export function registeredArity(spec: CommandSpec): number {
+  return hasFlag(spec, "module") ? -1 : spec.arity;
+}
+
+/** Whether `argCount` is what `spec.arity` asks for (exact when positive, a minimum when not). */
+export function arityFits(spec: CommandSpec, argCount: number): boolean {
+  return spec.arity > 0 ? argCount === spec.arity : argCount >= -spec.arity;
+}
+
 type SpecInput =
   & Omit<CommandSpec, "firstKey" | "lastKey" | "step" | "since" | "flagMask">
   & Partial<Omit<CommandSpec, "flagMask">>;

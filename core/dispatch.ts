@@ -5,7 +5,7 @@
  * keep replies in request order.
  */
 import type { ClientState } from "./client.ts";
-import { type CommandContext, type CommandSpec, hasFlag } from "./command.ts";
+import { arityFits, type CommandContext, type CommandSpec, hasFlag } from "./command.ts";
 import { CommandError, errors } from "./errors.ts";
 import { text } from "./keys.ts";
 import { PushReply, QUEUED, Reply, Status } from "./reply.ts";
@@ -50,11 +50,6 @@ export function dispatch(
     return QUEUED;
   }
   return run(server, client, spec, args);
-}
-
-/** Whether `argCount` is what `spec.arity` asks for (exact when positive, a minimum when not). */
-export function arityFits(spec: CommandSpec, argCount: number): boolean {
-  return spec.arity > 0 ? argCount === spec.arity : argCount >= -spec.arity;
 }
 
 /** Runs a looked-up command (also used by EXEC for queued commands). */

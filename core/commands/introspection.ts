@@ -4,10 +4,12 @@
  * redis-cli's help and hints work. Everything is generated from the rows, never from a second list.
  */
 import {
+  arityFits,
   type CommandContext,
   type CommandSpec,
   hasFlag,
   keyPositions,
+  registeredArity,
   type SubcommandDoc,
 } from "../command.ts";
 import { type ArgDoc, parseSyntax } from "../command_syntax.ts";
@@ -96,7 +98,7 @@ function infoEntry(spec: CommandSpec, sub?: SubcommandDoc): Reply {
   }
   return [
     spec.name,
-    spec.arity,
+    registeredArity(spec),
     flags,
     spec.firstKey,
     spec.lastKey,
@@ -239,7 +241,7 @@ function targetKeys(ctx: CommandContext, args: readonly Uint8Array[]): {
   if (spec.firstKey <= 0 && spec.keys === undefined) {
     throw new CommandError("ERR The command has no key arguments");
   }
-  if (spec.arity > 0 ? target.length !== spec.arity : target.length < -spec.arity) {
+  if (!hasFlag(spec, "module") && !arityFits(spec, target.length)) {
     throw new CommandError("ERR Invalid number of arguments specified for command");
   }
   const positions = keyPositions(spec, target);

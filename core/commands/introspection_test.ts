@@ -149,6 +149,8 @@ Deno.test("command() GETKEYS reports every key of RedisAI's getkeys-api commands
   assert.deepEqual(await keys("AI.MODELEXECUTE", "m"), {
     error: "ERR Invalid arguments specified for command",
   });
+  // Arity -1: a call too short to run still has its key.
+  assert.deepEqual(await keys("AI.TENSORSET", "t"), ["t"]);
 });
 
 Deno.test("command() GETKEYSANDFLAGS pairs each key with its key spec's flags", async () => {
@@ -170,7 +172,7 @@ Deno.test("command() GETKEYSANDFLAGS pairs each key with its key spec's flags", 
   });
 });
 
-Deno.test("command() INFO gives RedisAI's key range, movablekeys and module key flags", async () => {
+Deno.test("command() INFO gives RedisAI's key range, arity -1, movablekeys and module key flags", async () => {
   const h = new Harness();
   const c = h.client();
   const rows = await h.call(
@@ -182,6 +184,8 @@ Deno.test("command() INFO gives RedisAI's key range, movablekeys and module key 
     "ai.tensorget",
   ) as Plain[][];
   assert.deepEqual(rows.map((row) => row.slice(3, 6)), [[5, 5, 1], [4, 4, 1], [1, 1, 1]]);
+  // Module commands are registered with arity -1 and check their own count when they run.
+  assert.deepEqual(rows.map((row) => row[1]), [-1, -1, -1]);
   const flagsOf = (row: Plain[] | undefined) => (row?.[2] as { set: { status: string }[] }).set;
   assert.ok(flagsOf(rows[0]).some((f) => f.status === "movablekeys"));
   const specFlags = rows.map((row) => mapOf(((row[8] as Plain[])[0]) ?? null)["flags"]);

@@ -10,8 +10,8 @@
 import type { HostReply } from "../../backends/script/redis_api.ts";
 import type { HostHandler } from "../../backends/script/worker/script_pool.ts";
 import { ClientState } from "../client.ts";
-import { type CommandContext, hasFlag } from "../command.ts";
-import { arityFits, dispatch } from "../dispatch.ts";
+import { arityFits, type CommandContext, hasFlag } from "../command.ts";
+import { dispatch } from "../dispatch.ts";
 import { CommandError } from "../errors.ts";
 import { bytesToKey, keyToBytes, textToKey } from "../keys.ts";
 import { runModel } from "../model_value.ts";
