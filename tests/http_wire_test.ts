@@ -162,10 +162,17 @@ Deno.test("HTTP HEAD sends headers only; HTTP/1.0 closes after its response", as
     const head = await c.response(true);
     assert.equal(head.status, 200);
     assert.equal(head.headers.get("x-tensor-shape"), "2");
+    assert.equal(head.headers.get("content-length"), "8");
     await c.send("GET /tensors/t HTTP/1.1\r\nhost: t\r\naccept: application/octet-stream\r\n\r\n");
     const got = await c.response();
     assert.deepEqual(got.body, new Uint8Array(new Float32Array([1, 2]).buffer));
     assert.equal(got.headers.get("content-length"), "8");
+    for (const path of ["/v2", "/healthz", "/metrics"]) {
+      await c.send(`HEAD ${path} HTTP/1.1\r\nhost: t\r\n\r\n`);
+      const meta = await c.response(true);
+      assert.equal(meta.status, 200, path);
+      assert.ok(Number(meta.headers.get("content-length")) > 0, path);
+    }
     await c.send("GET /healthz HTTP/1.0\r\n\r\n");
     const old = await c.response();
     assert.equal(old.status, 200);

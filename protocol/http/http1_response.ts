@@ -101,14 +101,22 @@ export async function writeResponse(
   if (!options.keepAlive) head += "connection: close\r\n";
   const parts = directBodies.get(response);
   if (options.head || status === 204 || status === 304) {
-    await response.body?.cancel();
-    const length = declared ?? (parts === undefined ? undefined : String(byteLength(parts)));
+    const length = declared ?? await bodyLength(response, parts);
     if (length !== undefined && status !== 204 && status !== 304) {
       head += `content-length: ${length}\r\n`;
     }
     return await writeAll(conn, [latin1Bytes(`${head}\r\n`)]);
   }
   await writeSized(conn, head, parts ?? [await response.bytes()]);
+}
+
+/** The length a HEAD answer declares: that of the body the GET would send, if it has one. */
+async function bodyLength(
+  response: Response,
+  parts: readonly Uint8Array[] | undefined,
+): Promise<string | undefined> {
+  if (parts !== undefined) return String(byteLength(parts));
+  return response.body === null ? undefined : String((await response.bytes()).length);
 }
 
 function byteLength(parts: readonly Uint8Array[]): number {

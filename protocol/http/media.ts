@@ -102,18 +102,18 @@ export function tensorHeaders(t: WireTensor): Headers {
   return new Headers({ "x-tensor-dtype": t.dtype, "x-tensor-shape": t.shape.join(",") });
 }
 
-/** A tensor as a response in `form` (headers only for HEAD). */
+/**
+ * A tensor as a response in `form`. The writer sends only the headers for HEAD: the bytes forms
+ * still declare their length (they cost nothing to measure); JSON is not built for HEAD.
+ */
 export function tensorResponse(t: WireTensor, form: TensorForm, head = false): Response {
   const headers = tensorHeaders(t);
   if (form === "json") {
-    if (head) {
-      headers.set("content-type", MEDIA.json);
-      return new Response(null, { headers });
-    }
-    return jsonResponse(tensorToJson(t), 200, headers);
+    if (!head) return jsonResponse(tensorToJson(t), 200, headers);
+    headers.set("content-type", MEDIA.json);
+    return new Response(null, { headers });
   }
   headers.set("content-type", MEDIA[form]);
-  if (head) return new Response(null, { headers });
   const parts = form === "raw" ? [t.blob] : [npyHeader(t.dtype, t.shape), t.blob];
   return partsResponse(parts, headers);
 }

@@ -1,7 +1,8 @@
 /**
  * Routes as data: a method, a path pattern (`/tensors/:key`; `:name` segments capture) and a
  * handler. Captured segments are percent-decoded to raw bytes, so any binary key can be named
- * in a URL (`%00`, `%FF` and `%2F` for a slash inside a key all work).
+ * in a URL (`%00`, `%FF` and `%2F` for a slash inside a key all work). HEAD is answered by the
+ * GET route (the writer sends its headers only), as RFC 9110 asks of every GET resource.
  */
 import type { ServerState } from "../../core/server_state.ts";
 import type { BodyLimits } from "./body.ts";
@@ -22,7 +23,7 @@ export interface RequestContext extends Caller {
 export type RouteHandler = (ctx: RequestContext) => Response | Promise<Response>;
 
 export interface Route {
-  readonly method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  readonly method: "GET" | "PUT" | "POST" | "DELETE";
   readonly path: string;
   readonly handler: RouteHandler;
   /** Answered without the bearer token (liveness probes). */
@@ -46,12 +47,14 @@ export function routeTable(routes: readonly Route[]): RouteTable {
 /** Finds the route for a method and raw (still percent-encoded) path; 404 or 405 otherwise. */
 export function matchRoute(table: RouteTable, method: string, path: string): Match {
   const segments = path.split("/");
+  const wanted = method === "HEAD" ? "GET" : method;
   const allowed: string[] = [];
   for (const { route, parts } of table.entries) {
     const params = matchPath(parts, segments);
     if (params === undefined) continue;
-    if (route.method === method) return { route, params };
+    if (route.method === wanted) return { route, params };
     allowed.push(route.method);
+    if (route.method === "GET") allowed.push("HEAD");
   }
   if (allowed.length === 0) throw httpErrors.notFound();
   throw httpErrors.method(allowed);

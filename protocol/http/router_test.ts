@@ -27,7 +27,16 @@ Deno.test("matchRoute() captures segments, answers 404 and 405 with the allowed 
     () => matchRoute(routes, "DELETE", "/tensors/a"),
     (e) =>
       e instanceof HttpError && e.status === 405 &&
-      new Headers(e.headers).get("allow") === "GET, PUT",
+      new Headers(e.headers).get("allow") === "GET, HEAD, PUT",
+  );
+});
+
+Deno.test("matchRoute() answers HEAD with the GET route, as every GET route must allow", () => {
+  assert.equal(matchRoute(routes, "HEAD", "/tensors/a").route, list[0]);
+  assert.throws(
+    () => matchRoute(routes, "HEAD", "/models/m/execute"),
+    (e) =>
+      e instanceof HttpError && e.status === 405 && new Headers(e.headers).get("allow") === "POST",
   );
 });
 

@@ -37,6 +37,5 @@ async function deleteTensor(ctx: RequestContext): Promise<Response> {
 export const tensorRoutes: readonly Route[] = [
   { method: "PUT", path: "/tensors/:key", handler: putTensor },
   { method: "GET", path: "/tensors/:key", handler: getTensor },
-  { method: "HEAD", path: "/tensors/:key", handler: getTensor },
   { method: "DELETE", path: "/tensors/:key", handler: deleteTensor },
 ];
