@@ -290,3 +290,38 @@ Deno.test("KServe v2 infer refuses bad requests with v2 error bodies", async () 
     await server.close();
   }
 });
+
+Deno.test("KServe v2 infer leaves out outputs that are not tensors unless asked for them", async () => {
+  const server = await startHttpServer();
+  const infer = (body: unknown) =>
+    fetch(`${server.base}/v2/models/iris/infer`, { method: "POST", body: JSON.stringify(body) })
+      .then(async (r) => ({ status: r.status, body: await r.json() }));
+  try {
+    const put = await curl(`${server.base}/models/iris?backend=ONNX&device=CPU`, [
+      "-X",
+      "PUT",
+      "--data-binary",
+      `@${new URL("logreg_iris.onnx", testdata).pathname}`,
+    ]);
+    assert.equal(put.status, 200, put.text);
+    const input = {
+      name: "float_input",
+      datatype: "FP32",
+      shape: [1, 4],
+      data: [5.1, 3.5, 1.4, 0.2],
+    };
+    assert.deepEqual(await infer({ inputs: [input] }), {
+      status: 200,
+      body: {
+        model_name: "iris",
+        outputs: [{ name: "output_label", datatype: "INT64", shape: [1], data: [0] }],
+      },
+    });
+    assert.deepEqual(await infer({ inputs: [input], outputs: [{ name: "output_probability" }] }), {
+      status: 400,
+      body: { error: "ERR the model's output 'output_probability' is not a tensor" },
+    });
+  } finally {
+    await server.close();
+  }
+});

@@ -106,12 +106,13 @@ async function infer(ctx: RequestContext): Promise<Response> {
     readOnlyOp: true,
     op: modelExecuteOp(key),
   });
-  const outputs = wanted.map(({ name, binary }, j) => {
+  // An output that is not a tensor (an ONNX-ML ZipMap sequence) is left out, as AI.MODELEXECUTE
+  // leaves it unstored, unless the request names it.
+  const outputs = wanted.flatMap(({ name, binary }, j) => {
     const tensor = results[indexes[j] as number];
-    if (tensor === undefined) {
-      throw new CommandError(`ERR the model produced no tensor for output '${name}'`, "internal");
-    }
-    return { name, binary, tensor };
+    if (tensor !== undefined) return [{ name, binary, tensor }];
+    if (request.outputs === undefined) return [];
+    throw new CommandError(`ERR the model's output '${name}' is not a tensor`);
   });
   return inferResponse(decoder.decode(key), request.id, outputs);
 }
