@@ -66,11 +66,6 @@ export function textToKey(value: string): string {
   return bytesToKey(encoder.encode(value));
 }
 
-/** Byte string → text for display (keys in logs, SCAN over HTTP). */
-export function keyToText(key: string): string {
-  return decoder.decode(keyToBytes(key));
-}
-
 /** Upper-cased keyword of an argument (ASCII only, cheap). */
 export function keyword(bytes: Uint8Array): string {
   return text(bytes).toUpperCase();

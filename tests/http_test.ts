@@ -9,6 +9,7 @@ import { defaultConfig } from "../core/config.ts";
 import { ServerState } from "../core/server_state.ts";
 import { httpApp } from "../protocol/http/app.ts";
 import { curl, parsePrometheus, startHttpServer } from "./helpers/http.ts";
+import { RawClient } from "./helpers/raw_client.ts";
 import { redisCli } from "./helpers/server.ts";
 
 const json = (
@@ -195,6 +196,39 @@ Deno.test("GET /metrics is Prometheus text and its counters move", async () => {
     assert.equal(later.get('inferdb_keys{db="0"}'), 1);
     assert.ok(after.has("inferdb_tensor_bytes"));
   } finally {
+    await server.close();
+  }
+});
+
+Deno.test("GET /metrics gives every model key its own series, binary keys included", async () => {
+  const server = await startHttpServer();
+  const resp = await RawClient.connect(server.port);
+  try {
+    const onnx = await Deno.readFile(
+      new URL("../../shared/testdata/redisai/mul_1.onnx", import.meta.url),
+    );
+    const keys = [[0x78, 0xfe], [0x78, 0xff], [0x78, 0x25, 0x46, 0x46], [0x6d]];
+    for (const key of keys) {
+      const stored = await resp.call(
+        "AI.MODELSTORE",
+        new Uint8Array(key),
+        "ONNX",
+        "CPU",
+        "BLOB",
+        onnx,
+      );
+      assert.deepEqual(stored, { status: "OK" });
+    }
+    const metrics = parsePrometheus((await curl(`${server.base}/metrics`)).text);
+    const runs = [...metrics.keys()].filter((s) => s.startsWith("inferdb_ai_runs_total{"));
+    assert.deepEqual(runs.sort(), [
+      'inferdb_ai_runs_total{db="0",key="m",type="model"}',
+      'inferdb_ai_runs_total{db="0",key="x%25FF",type="model"}',
+      'inferdb_ai_runs_total{db="0",key="x%FE",type="model"}',
+      'inferdb_ai_runs_total{db="0",key="x%FF",type="model"}',
+    ]);
+  } finally {
+    resp.close();
     await server.close();
   }
 });

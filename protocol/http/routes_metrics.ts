@@ -8,7 +8,7 @@
  * is scraped with no change here.
  */
 import { aiEngine } from "../../core/exec/engine.ts";
-import { keyToText } from "../../core/keys.ts";
+import { keyToBytes } from "../../core/keys.ts";
 import type { RunStats } from "../../core/run_stats.ts";
 import type { ServerState } from "../../core/server_state.ts";
 import type { HttpStats } from "./app.ts";
@@ -94,13 +94,31 @@ function entryMetrics(out: PrometheusText, server: ServerState): void {
         tensors++;
         tensorBytes += entry.bytes;
       } else if (entry.type === "model" || entry.type === "script") {
-        const labels = { db: String(db.index), key: keyToText(key), type: entry.type };
+        const labels = { db: String(db.index), key: keyLabel(key), type: entry.type };
         runMetrics(out, entry.value.stats, labels);
       }
     }
   }
   out.sample("inferdb_tensors", "gauge", "Tensors stored", tensors);
   out.sample("inferdb_tensor_bytes", "gauge", "Memory charged to tensors", tensorBytes);
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A key as a label value, one per key: its UTF-8 text with `%` written `%25`, or, when it is not
+ * UTF-8, `%XX` for `%` and every byte above 0x7F (U+FFFD would give two keys one series).
+ */
+function keyLabel(key: string): string {
+  const bytes = keyToBytes(key);
+  try {
+    return strictUtf8.decode(bytes).replaceAll("%", "%25");
+  } catch {
+    return Array.from(
+      bytes,
+      (b) => b > 0x7f || b === 0x25 ? `%${b.toString(16).toUpperCase()}` : String.fromCharCode(b),
+    ).join("");
+  }
 }
 
 function runMetrics(out: PrometheusText, stats: RunStats, labels: Labels): void {

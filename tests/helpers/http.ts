@@ -78,7 +78,9 @@ export function parsePrometheus(text: string): Map<string, number> {
     assert.ok(m !== null, `malformed metrics line: ${line}`);
     const value = Number(m[3] === "+Inf" ? Infinity : m[3]);
     assert.ok(!Number.isNaN(value), `bad value in ${line}`);
-    samples.set(`${m[1]}${m[2] ?? ""}`, value);
+    const series = `${m[1]}${m[2] ?? ""}`;
+    assert.ok(!samples.has(series), `duplicate series ${series}`);
+    samples.set(series, value);
   }
   return samples;
 }
