@@ -80,18 +80,37 @@ export function parseShapeHeader(header: string): number[] {
   });
 }
 
-/** The response form the Accept header asks for (JSON when it names none in particular). */
+/** Accept ranges that may name a form, most specific first (RFC 9110 §12.5.1). */
+const RANGE_MATCHERS: readonly ((media: string, form: TensorForm) => boolean)[] = [
+  (media, form) => FORM_BY_MEDIA.get(media) === form,
+  (media) => media === "application/*",
+  (media) => media === "*/*",
+];
+
+/**
+ * The response form the Accept header asks for (JSON when it names none in particular). Each
+ * form takes the q of the most specific range that covers it; the highest q wins, then the
+ * range listed first.
+ */
 export function acceptedForm(req: HttpRequest): TensorForm {
   const accept = req.headers.get("accept");
   if (accept === null || accept.trim() === "") return "json";
-  let best: { form: TensorForm; q: number } | undefined;
-  for (const item of accept.split(",")) {
+  const ranges = accept.split(",").map((item) => {
     const [type = "", ...params] = item.split(";");
     const q = Number(/^\s*q=([\d.]+)/.exec(params.find((p) => /^\s*q=/.test(p)) ?? "")?.[1] ?? 1);
-    const media = type.trim().toLowerCase();
-    const form = media === "*/*" || media === "application/*" ? "json" : FORM_BY_MEDIA.get(media);
-    if (form === undefined || q <= 0) continue;
-    if (best === undefined || q > best.q) best = { form, q };
+    return { media: type.trim().toLowerCase(), q };
+  });
+  let best: { form: TensorForm; q: number; at: number } | undefined;
+  for (const form of Object.keys(MEDIA) as TensorForm[]) {
+    for (const matches of RANGE_MATCHERS) {
+      const at = ranges.findIndex(({ media }) => matches(media, form));
+      if (at < 0) continue;
+      const q = ranges[at]?.q ?? 0;
+      if (q > 0 && (best === undefined || q > best.q || (q === best.q && at < best.at))) {
+        best = { form, q, at };
+      }
+      break;
+    }
   }
   if (best === undefined) throw httpErrors.notAcceptable(MEDIA_TYPES);
   return best.form;

@@ -17,6 +17,22 @@ Deno.test("acceptedForm() honours q-values, takes */* as JSON, else answers 406"
   );
 });
 
+Deno.test("acceptedForm() lets a named type's q override a wildcard's (q=0 refuses it)", () => {
+  assert.equal(acceptedForm(req({ accept: "application/json;q=0, */*" })), "raw");
+  assert.equal(acceptedForm(req({ accept: "*/*;q=0.1, application/x-npy;q=0.5" })), "npy");
+  assert.equal(acceptedForm(req({ accept: "application/octet-stream, application/json" })), "raw");
+  assert.throws(
+    () =>
+      acceptedForm(
+        req({
+          accept:
+            "application/*, application/json;q=0, application/octet-stream;q=0, application/x-npy;q=0",
+        }),
+      ),
+    status(406),
+  );
+});
+
 Deno.test("requestForm() trusts Content-Type, sniffs client defaults, refuses others", () => {
   const npy = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
   const none = new Uint8Array();
