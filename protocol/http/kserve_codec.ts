@@ -56,7 +56,7 @@ export interface RequestedOutput {
 export interface InferRequest {
   readonly id: string | undefined;
   readonly inputs: readonly InferInput[];
-  /** `undefined`: every output, in JSON unless `binaryOutputs`. */
+  /** `undefined` (none named): every output, in JSON unless `binaryOutputs`. */
   readonly outputs: readonly RequestedOutput[] | undefined;
   readonly binaryOutputs: boolean;
 }
@@ -93,7 +93,8 @@ export function parseInferRequest(body: Uint8Array, headerBytes: number | undefi
     ? undefined
     : parseOutputs(fields.outputs, binaryOutputs);
   const id = typeof fields.id === "string" ? fields.id : undefined;
-  return { id, inputs, outputs, binaryOutputs };
+  // No output named means every output (Triton's rule for an empty list too).
+  return { id, inputs, outputs: outputs?.length === 0 ? undefined : outputs, binaryOutputs };
 }
 
 function parseInput(

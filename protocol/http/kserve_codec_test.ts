@@ -62,6 +62,15 @@ Deno.test("parseInferRequest() takes binary_data_size inputs from after the JSON
   assert.throws(() => parseInferRequest(extra.body, extra.length), /does not match/);
 });
 
+Deno.test("parseInferRequest() takes an empty 'outputs' list as every output, as Triton does", () => {
+  const input = { name: "x", datatype: "FP32", shape: [1], data: [1] };
+  const request = parseInferRequest(
+    encoder.encode(JSON.stringify({ inputs: [input], outputs: [] })),
+    undefined,
+  );
+  assert.equal(request.outputs, undefined);
+});
+
 Deno.test("parseInferRequest() refuses unsupported datatypes and malformed requests", () => {
   const parse = (value: unknown) => () =>
     parseInferRequest(encoder.encode(JSON.stringify(value)), undefined);
