@@ -136,6 +136,44 @@ Deno.test("HTTP refuses oversize bodies (413) and headers (431)", async () => {
   }
 });
 
+Deno.test("HTTP inflates gzip and deflate request bodies, and refuses other codings (415)", async () => {
+  const server = await startHttpServer({ "proto-max-bulk-len": 1024 * 1024 });
+  const post = async (
+    path: string,
+    body: Uint8Array<ArrayBuffer>,
+    headers: Record<string, string>,
+  ) => {
+    const r = await fetch(`${server.base}${path}`, { method: "POST", body, headers });
+    return { status: r.status, body: await r.json() };
+  };
+  const compress = (bytes: Uint8Array<ArrayBuffer>, format: CompressionFormat) =>
+    new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream(format))).bytes();
+  try {
+    const ping = new TextEncoder().encode('["PING"]');
+    for (const coding of ["gzip", "deflate"] as const) {
+      const body = await compress(ping, coding);
+      assert.deepEqual(await post("/command", body, { "content-encoding": coding }), {
+        status: 200,
+        body: "PONG",
+      });
+    }
+    assert.deepEqual(await post("/command", ping, { "content-encoding": "br" }), {
+      status: 415,
+      body: { error: "ERR unsupported content coding 'br' (use gzip, deflate or identity)" },
+    });
+    assert.deepEqual(await post("/command", ping, { "content-encoding": "gzip" }), {
+      status: 400,
+      body: { error: "ERR the request body is not valid gzip" },
+    });
+    const bomb = await compress(new Uint8Array(2 * 1024 * 1024).fill(32), "gzip");
+    const big = await post("/command", bomb, { "content-encoding": "gzip" });
+    assert.equal(big.status, 413);
+    assert.equal((await post("/command", ping, { "content-encoding": "identity" })).body, "PONG");
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("httpApp() answers 408 when a body stalls past the idle limit", async () => {
   const state = new ServerState(defaultConfig(), buildCommandTable());
   const app = httpApp(state, { bodyIdleMs: 20 });

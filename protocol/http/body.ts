@@ -3,11 +3,12 @@
  * while streaming, so an oversize upload is cut off early) and an idle timeout between chunks
  * so a client that stalls mid-body cannot hold a request open forever. A big body is read into
  * one buffer of its own (a whole SharedArrayBuffer), so a tensor or model blob taken from it
- * becomes the stored value without another copy.
+ * becomes the stored value without another copy. A gzip or deflate body (`Content-Encoding`,
+ * which Triton's clients can send) is inflated under the same size cap.
  */
 import { CommandError } from "../../core/errors.ts";
 import { allocTensorBytes } from "../../core/tensor.ts";
-import { httpErrors } from "./errors.ts";
+import { HttpError, httpErrors } from "./errors.ts";
 import type { HttpRequest } from "./http_request.ts";
 
 export interface BodyLimits {
@@ -65,8 +66,27 @@ export class StallWatch {
 /** Bodies up to this size with a Content-Length are read in one go (faster than a stream). */
 const WHOLE_BODY_BYTES_MAX = 1024 * 1024;
 
-/** Reads the whole body into one buffer (empty when there is none). */
+/** Content codings inflated on the way in, by their `Content-Encoding` names. */
+const CODINGS: ReadonlyMap<string, CompressionFormat> = new Map([
+  ["gzip", "gzip"],
+  ["x-gzip", "gzip"],
+  ["deflate", "deflate"],
+]);
+
+/** Reads the whole body into one buffer (empty when there is none), inflated if compressed. */
 export async function readBody(req: HttpRequest, limits: BodyLimits): Promise<Uint8Array> {
+  const coding = (req.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  const format = CODINGS.get(coding);
+  if (format === undefined && coding !== "identity") {
+    await req.body?.cancel().catch(() => {});
+    throw httpErrors.contentCoding(coding);
+  }
+  const body = await readSent(req, limits);
+  return format === undefined ? body : await inflate(body, format, limits);
+}
+
+/** The body as sent. */
+async function readSent(req: HttpRequest, limits: BodyLimits): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
   const declaredBytes = declared === null ? undefined : Number(declared);
   if (declaredBytes !== undefined && declaredBytes > limits.bytesMax) {
@@ -79,6 +99,22 @@ export async function readBody(req: HttpRequest, limits: BodyLimits): Promise<Ui
   }
   if (req.body === null) return new Uint8Array(0);
   return await readStream(req.body.getReader(), limits);
+}
+
+/** A compressed body inflated chunk by chunk: the size limit applies to what it inflates to. */
+async function inflate(
+  body: Uint8Array,
+  format: CompressionFormat,
+  limits: BodyLimits,
+): Promise<Uint8Array> {
+  const inflated = new Blob([body.slice()]).stream().pipeThrough(new DecompressionStream(format));
+  try {
+    return await readStream(inflated.getReader(), limits);
+  } catch (e) {
+    // The inflater fails with a TypeError; the size limit keeps its own status.
+    if (e instanceof HttpError) throw e;
+    throw httpErrors.badCoding(format);
+  }
 }
 
 /** A small body in one read; a stall past the idle limit answers 408 (the server then closes). */

@@ -35,6 +35,12 @@ export const httpErrors = {
     new HttpError(413, `ERR request body exceeds the limit of ${limitBytes} bytes`),
   mediaType: (type: string, accepted: readonly string[]) =>
     new HttpError(415, `ERR unsupported content type '${type}' (use ${accepted.join(", ")})`),
+  contentCoding: (coding: string) =>
+    new HttpError(
+      415,
+      `ERR unsupported content coding '${coding}' (use gzip, deflate or identity)`,
+    ),
+  badCoding: (coding: string) => new HttpError(400, `ERR the request body is not valid ${coding}`),
   notAcceptable: (accepted: readonly string[]) =>
     new HttpError(406, `ERR cannot produce the requested type (use ${accepted.join(", ")})`),
   slowClient: () => new HttpError(408, "ERR timed out waiting for the request body"),
