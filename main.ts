@@ -60,9 +60,11 @@ export function start(config: Partial<Config> = {}, options: StartOptions = {}):
     Promise.all([http?.close(), persistence.close(), closeAiEngine(state)]).then(stopped, stopped);
     return done;
   };
+  // SHUTDOWN resolves once the save is done and the close has begun (`done` follows): closing
+  // waits for the HTTP requests being answered, and a SHUTDOWN sent over HTTP is one of them.
   state.shutdown = async (save) => {
     await persistence.prepareShutdown(save);
-    await close();
+    void close();
   };
   const ready = persistence.load().then(() => {
     resp.serve().catch((e) => console.error("inferdb: listener failed:", e));
@@ -111,9 +113,9 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
       console.log(`inferdb: ${signal} received, shutting down`);
-      running.state.shutdown(undefined).then(
-        () => Deno.exit(0),
-        (e) => console.error("inferdb: can't shut down, still serving:", e),
+      // On success `running.done` resolves and the process exits below.
+      running.state.shutdown(undefined).catch((e) =>
+        console.error("inferdb: can't shut down, still serving:", e)
       );
     });
   }

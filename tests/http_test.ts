@@ -297,3 +297,21 @@ Deno.test("GET /keys pages with SCAN (match, type, cursor); ?db= selects the dat
     await server.close();
   }
 });
+
+Deno.test("SHUTDOWN sent over HTTP answers OK and stops the server", async () => {
+  const server = await startHttpServer();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const r = await curl(`${server.base}/command`, ["-m", "10", ...json(["SHUTDOWN", "NOSAVE"])]);
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.text), "OK");
+    // Closing waits for the requests being answered; this one must not wait on itself.
+    const stuck = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve("still running after 10 s"), 10_000);
+    });
+    assert.equal(await Promise.race([server.done.then(() => "stopped"), stuck]), "stopped");
+  } finally {
+    clearTimeout(timer);
+    await server.close();
+  }
+});
