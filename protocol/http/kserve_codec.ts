@@ -75,9 +75,10 @@ function record(value: unknown, what: string): Record<string, unknown> {
 /** Parses an infer request body; `headerBytes` is Inference-Header-Content-Length, if sent. */
 export function parseInferRequest(body: Uint8Array, headerBytes: number | undefined): InferRequest {
   const jsonEnd = headerBytes ?? body.length;
-  if (!Number.isSafeInteger(jsonEnd) || jsonEnd < 0 || jsonEnd > body.length) {
-    throw bad("Inference-Header-Content-Length exceeds the body");
+  if (!Number.isSafeInteger(jsonEnd) || jsonEnd < 0) {
+    throw bad("Inference-Header-Content-Length must be a non-negative integer");
   }
+  if (jsonEnd > body.length) throw bad("Inference-Header-Content-Length exceeds the body");
   const fields = record(parseJson(body.subarray(0, jsonEnd)), "the inference request");
   const binary = { bytes: body.subarray(jsonEnd), offset: 0 };
   if (!Array.isArray(fields.inputs) || fields.inputs.length === 0) {

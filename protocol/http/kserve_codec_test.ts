@@ -83,6 +83,9 @@ Deno.test("parseInferRequest() refuses unsupported datatypes and malformed reque
     message: "ERR invalid value",
   });
   assert.throws(parse([1]), /must be a JSON object/);
+  const body = encoder.encode("{}");
+  assert.throws(() => parseInferRequest(body, NaN), /must be a non-negative integer/);
+  assert.throws(() => parseInferRequest(body, 3), /exceeds the body/);
 });
 
 Deno.test("inferResponse() writes JSON outputs, or a JSON header followed by binary data", async () => {
