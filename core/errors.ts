@@ -68,6 +68,12 @@ export const errors = {
   loading: () => new CommandError("LOADING Redis is loading the dataset in memory", "unavailable"),
   invalidExpire: (cmd: string) => new CommandError(`ERR invalid expire time in '${cmd}' command`),
   indexRange: () => new CommandError("ERR index out of range"),
+  lfuNotSelected: () =>
+    new CommandError(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note " +
+        "that when switching between policies at runtime LRU and LFU data will take some time " +
+        "to adjust.",
+    ),
 } as const;
 
 function clip(text: string): string {

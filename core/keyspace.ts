@@ -30,7 +30,13 @@ interface EntryValues {
 export type EntryType = keyof EntryValues;
 
 export type Entry = {
-  [T in EntryType]: { readonly type: T; value: EntryValues[T]; bytes: number };
+  [T in EntryType]: {
+    readonly type: T;
+    value: EntryValues[T];
+    bytes: number;
+    /** When the key was last written or read (`Keyspace.lruClockMs`), for OBJECT IDLETIME. */
+    lru?: number;
+  };
 }[
   EntryType
 ];
@@ -65,9 +71,19 @@ export class Keyspace {
   readonly expiredKeys = { count: 0 };
   readonly keyspaceHits = { count: 0 };
   readonly keyspaceMisses = { count: 0 };
+  /**
+   * The clock entries' access times are read from, refreshed by `tickClock` (the active-expire
+   * cron), as Redis's cached LRU clock: an access costs no clock read.
+   */
+  lruClockMs: number;
 
   constructor(dbCount = 16, readonly now: () => number = Date.now) {
     this.dbs = Array.from({ length: dbCount }, (_, i) => new Db(this, i));
+    this.lruClockMs = now();
+  }
+
+  tickClock(): void {
+    this.lruClockMs = this.now();
   }
 
   db(index: number): Db {
@@ -85,6 +101,7 @@ export class Keyspace {
 
   /** Removes a batch of expired keys from each database; returns how many were removed. */
   activeExpire(sampleMax = 20): number {
+    this.tickClock();
     let removed = 0;
     for (const db of this.dbs) removed += db.expireSample(sampleMax);
     return removed;
@@ -108,8 +125,15 @@ export class Db {
     return this.entries.size;
   }
 
-  /** The live entry at `key`, expiring it first if its time has passed. */
+  /** The live entry at `key`, expiring it first if its time has passed; counts as an access. */
   get(key: string): Entry | undefined {
+    const entry = this.peek(key);
+    if (entry !== undefined) entry.lru = this.keyspace.lruClockMs;
+    return entry;
+  }
+
+  /** Like `get`, but leaves the access time alone (OBJECT, MEMORY USAGE, KEYS). */
+  peek(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (this.expires.size > 0) {
@@ -136,6 +160,7 @@ export class Db {
     const old = this.entries.get(key);
     ks.usedBytes += entry.bytes +
       (old === undefined ? key.length + KEY_OVERHEAD_BYTES : -old.bytes);
+    entry.lru = ks.lruClockMs;
     this.entries.set(key, entry);
     if (!keepTtl) this.expires.delete(key);
     this.touch(key);
@@ -186,7 +211,7 @@ export class Db {
   /** Live keys matching an optional pattern and type, in insertion order. */
   *keys(pattern?: string, type?: string): Generator<string> {
     for (const [key, entry] of this.entries) {
-      if (this.get(key) === undefined) continue;
+      if (this.peek(key) === undefined) continue;
       if (type !== undefined && TYPE_NAMES[entry.type].toLowerCase() !== type) continue;
       if (pattern !== undefined && pattern !== "*" && !globMatch(pattern, key)) continue;
       yield key;
@@ -231,10 +256,15 @@ export class Db {
   private remove(key: string): void {
     const old = this.entries.get(key);
     if (old === undefined) return;
-    this.keyspace.usedBytes -= old.bytes + key.length + KEY_OVERHEAD_BYTES;
+    this.keyspace.usedBytes -= keyUsageBytes(key, old);
     this.entries.delete(key);
     this.expires.delete(key);
   }
+}
+
+/** What `key` and its entry are accounted as, bookkeeping included (MEMORY USAGE). */
+export function keyUsageBytes(key: string, entry: Entry): number {
+  return entry.bytes + key.length + KEY_OVERHEAD_BYTES;
 }
 
 /** Size estimate of a string value. */

@@ -11,6 +11,7 @@ import { hashCommands } from "./hash.ts";
 import { keyCommands } from "./keys.ts";
 import { listCommands } from "./list.ts";
 import { modelCommands } from "./model.ts";
+import { objectCommands } from "./object.ts";
 import { persistenceCommands } from "./persistence.ts";
 import { scriptCommands } from "./script.ts";
 import { serverCommands } from "./server.ts";
@@ -37,5 +38,6 @@ export function buildCommandTable(): CommandTable {
     hashCommands,
     listCommands,
     persistenceCommands,
+    objectCommands,
   ]);
 }
