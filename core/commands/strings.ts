@@ -1,6 +1,7 @@
 /**
  * String commands that store and fetch whole values, with Redis 7 semantics: GET, SET (EX PX
- * EXAT PXAT NX XX KEEPTTL GET), SETNX, SETEX, PSETEX, GETDEL, GETEX, MGET, MSET, MSETNX.
+ * EXAT PXAT NX XX KEEPTTL GET), SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX, MGET, MSET,
+ * MSETNX.
  * Values are binary-safe bytes, copied out of the receive buffer (`ownedBytes`); the commands
  * that edit part of a value live in `string_edits.ts`.
  */
@@ -189,6 +190,20 @@ export const stringCommands = [
     since: "2.6.0",
     arguments: "key milliseconds value",
     handler: setWithExpiry("PX", "psetex"),
+  }),
+  command({
+    name: "getset",
+    arity: 3,
+    flags: ["write", "denyoom", "fast"],
+    ...strings,
+    summary: "Returns the previous string value of a key after setting it to a new value.",
+    arguments: "key value",
+    handler: (ctx, args) => {
+      const key = keyAt(args, 1);
+      const old = readTyped(ctx.db, key, "string")?.value ?? null;
+      ctx.db.set(key, stringEntry(ownedBytes(args[2] as Uint8Array)));
+      return old;
+    },
   }),
   command({
     name: "getdel",
