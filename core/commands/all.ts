@@ -8,6 +8,7 @@ import { connectionCommands } from "./connection.ts";
 import { dagCommands } from "./dag.ts";
 import { expireCommands } from "./expire.ts";
 import { hashCommands } from "./hash.ts";
+import { hashRandomCommands } from "./hash_random.ts";
 import { keyCommands } from "./keys.ts";
 import { listCommands } from "./list.ts";
 import { modelCommands } from "./model.ts";
@@ -36,6 +37,7 @@ export function buildCommandTable(): CommandTable {
     stringCommands,
     stringEditCommands,
     hashCommands,
+    hashRandomCommands,
     listCommands,
     persistenceCommands,
     objectCommands,
