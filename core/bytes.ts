@@ -76,3 +76,10 @@ export function utf8Bytes(text: string): Uint8Array {
   }
   return out;
 }
+
+/** Whether `a` and `b` hold the same bytes. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

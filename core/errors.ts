@@ -68,6 +68,11 @@ export const errors = {
   loading: () => new CommandError("LOADING Redis is loading the dataset in memory", "unavailable"),
   invalidExpire: (cmd: string) => new CommandError(`ERR invalid expire time in '${cmd}' command`),
   indexRange: () => new CommandError("ERR index out of range"),
+  lposRankZero: () =>
+    new CommandError(
+      "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or " +
+        "use negative to start from the end of the list",
+    ),
   lfuNotSelected: () =>
     new CommandError(
       "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note " +

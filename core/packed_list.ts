@@ -124,9 +124,30 @@ export class PackedList implements Iterable<Uint8Array> {
     const old = node instanceof ListNode ? node.lengthAt(k) : node.length;
     this.totalBytes += item.length - old;
     if (node instanceof ListNode && item.length === old) return node.overwrite(k, item);
-    // Re-pack the node with the new element: one node, or a few when it no longer fits.
+    this.repack(at, node, k, item, true);
+  }
+
+  /** Inserts `item` before the element at `index`, which must be in `[0, length]`. */
+  insert(index: number, item: Uint8Array): void {
+    if (index < 0 || index > this.count) throw new RangeError(`list index ${index}`);
+    if (index === 0) return this.pushFront(item);
+    if (index === this.count) return this.pushBack(item);
+    const [node, k, at] = this.locate(index);
+    this.count++;
+    this.totalBytes += item.length;
+    this.repack(at, node, k, item, false);
+  }
+
+  /**
+   * Re-packs node `at` with `item` in place of its element `k` (`replace`) or before it: one
+   * node, or a few when they no longer fit in one.
+   */
+  private repack(at: number, node: Node, k: number, item: Uint8Array, replace: boolean): void {
     const rebuilt = new PackedList();
-    for (let j = 0; j < sizeOf(node); j++) rebuilt.pushBack(j === k ? item : viewOf(node, j));
+    for (let j = 0; j < sizeOf(node); j++) {
+      if (j === k) rebuilt.pushBack(item);
+      if (j !== k || !replace) rebuilt.pushBack(viewOf(node, j));
+    }
     const parts = [...rebuilt.nodes];
     this.nodes.set(at, parts[0] as Node);
     for (let j = 1; j < parts.length; j++) this.nodes.insert(at + j, parts[j] as Node);
@@ -193,6 +214,14 @@ export class PackedList implements Iterable<Uint8Array> {
   *[Symbol.iterator](): Iterator<Uint8Array> {
     for (const node of this.nodes) {
       for (let j = 0; j < sizeOf(node); j++) yield viewOf(node, j);
+    }
+  }
+
+  /** The elements, back first, as views valid until the list next changes. */
+  *reversed(): Generator<Uint8Array> {
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const node = this.nodes.at(i) as Node;
+      for (let j = sizeOf(node) - 1; j >= 0; j--) yield viewOf(node, j);
     }
   }
 

@@ -59,11 +59,15 @@ function step(random: Random, list: PackedList, model: Uint8Array[], tag: number
     const item = random.int(2) === 0 ? element(random, tag) : sameLength;
     list.set(index, item);
     model[index] = item.slice();
-  } else if (r < 98) {
+  } else if (r < 96) {
     const end = index + random.int(300);
     const got = list.slice(index, end);
     assert.deepEqual(bytesOf(got), bytesOf(model.slice(Math.max(0, index), Math.max(0, end))));
     return got;
+  } else if (r < 98 && index >= 0 && index <= model.length) {
+    const item = element(random, tag);
+    list.insert(index, item);
+    model.splice(index, 0, item.slice());
   } else {
     const fromBack = random.int(2) === 0;
     const size = random.int(4);
@@ -100,6 +104,7 @@ Deno.test("PackedList matches an array model under random operations (seeded)", 
     assert.equal(list.byteLength, total(model));
   }
   assert.deepEqual(bytesOf(list), bytesOf(model));
+  assert.deepEqual(bytesOf(list.reversed()), bytesOf(model.slice().reverse()));
   for (const [v, bytes] of handedOut) assert.deepEqual([...v], bytes);
 });
 

@@ -11,6 +11,7 @@ import { hashCommands } from "./hash.ts";
 import { hashRandomCommands } from "./hash_random.ts";
 import { keyCommands } from "./keys.ts";
 import { listCommands } from "./list.ts";
+import { listMoveCommands } from "./list_moves.ts";
 import { modelCommands } from "./model.ts";
 import { objectCommands } from "./object.ts";
 import { persistenceCommands } from "./persistence.ts";
@@ -39,6 +40,7 @@ export function buildCommandTable(): CommandTable {
     hashCommands,
     hashRandomCommands,
     listCommands,
+    listMoveCommands,
     persistenceCommands,
     objectCommands,
   ]);

@@ -1,11 +1,12 @@
 /**
  * List commands with Redis 7 semantics: LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP (with a
- * count), LRANGE, LLEN, LINDEX, LSET, LREM, LTRIM.
+ * count), LRANGE, LLEN, LINDEX, LSET, LREM, LTRIM (the rest are in `list_moves.ts`).
  *
  * A list is a `PackedList` (elements packed into node buffers, like Redis's quicklist): pushes
  * and pops at either end are O(1) amortised, LINDEX/LSET walk nodes from the nearer end. The
  * accounted size follows `listBytes` after each change; a list left empty is deleted.
  */
+import { equalBytes } from "../bytes.ts";
 import { command } from "../command.ts";
 import type { CommandContext } from "../command.ts";
 import { CommandError, errors } from "../errors.ts";
@@ -16,7 +17,12 @@ import { PackedList } from "../packed_list.ts";
 import { NullArrayReply, OK, Reply } from "../reply.ts";
 import { commitAggregate, commitShrunk, keyAt, readTyped } from "./access.ts";
 
-type ListEntry = Extract<Entry, { type: "list" }>;
+export type ListEntry = Extract<Entry, { type: "list" }>;
+
+/** An empty list entry, not yet stored (`commitAggregate` stores it with its final size). */
+export function newListEntry(): ListEntry {
+  return { type: "list", value: new PackedList(), bytes: AGGREGATE_BYTES };
+}
 
 function push(
   ctx: CommandContext,
@@ -27,8 +33,7 @@ function push(
   const key = keyAt(args, 1);
   const found = ctx.db.getTyped(key, "list");
   if (found === undefined && onlyExisting) return 0;
-  const entry: ListEntry = found ??
-    { type: "list", value: new PackedList(), bytes: AGGREGATE_BYTES };
+  const entry = found ?? newListEntry();
   const list = entry.value;
   for (let i = 2; i < args.length; i++) {
     if (front) list.pushFront(args[i] as Uint8Array);
@@ -136,12 +141,6 @@ function ltrim(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   list.removeBack(dropBack);
   commitShrunk(ctx.db, key, entry, list.length, listBytes(list) - entry.bytes);
   return OK;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 const lists = { group: "list", firstKey: 1, lastKey: 1, step: 1 } as const;
