@@ -65,6 +65,10 @@ export const errors = {
     ),
   oom: () => new CommandError("OOM command not allowed when used memory > 'maxmemory'.", "oom"),
   dbIndex: () => new CommandError("ERR DB index is out of range"),
+  sameObject: () => new CommandError("ERR source and destination objects are the same"),
+  /** Redis's getRangeLongFromObjectOrReply wording. */
+  rangeBetween: (min: bigint, max: bigint) =>
+    new CommandError(`ERR value is out of range, value must between ${min} and ${max}`),
   loading: () => new CommandError("LOADING Redis is loading the dataset in memory", "unavailable"),
   invalidExpire: (cmd: string) => new CommandError(`ERR invalid expire time in '${cmd}' command`),
   indexRange: () => new CommandError("ERR index out of range"),

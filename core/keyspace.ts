@@ -107,6 +107,18 @@ export class Keyspace {
     return removed;
   }
 
+  /**
+   * SWAPDB: databases `a` and `b` exchange their keys and TTLs. Clients and their WATCHes stay
+   * with the index; a watched key that exists on either side counts as changed, as in Redis.
+   */
+  swap(a: Db, b: Db): void {
+    [a.entries, b.entries] = [b.entries, a.entries];
+    [a.expires, b.expires] = [b.expires, a.expires];
+    a.touchWatched(b);
+    b.touchWatched(a);
+    this.changes++;
+  }
+
   totalKeys(): number {
     let n = 0;
     for (const db of this.dbs) n += db.size;
@@ -115,8 +127,9 @@ export class Keyspace {
 }
 
 export class Db {
-  readonly entries = new Map<string, Entry>();
-  readonly expires = new Map<string, number>();
+  /** Replaced only by `Keyspace.swap` (SWAPDB): hold no reference across commands. */
+  entries = new Map<string, Entry>();
+  expires = new Map<string, number>();
   readonly watchers = new Map<string, Set<Watcher>>();
 
   constructor(readonly keyspace: Keyspace, readonly index: number) {}
@@ -185,6 +198,14 @@ export class Db {
     this.keyspace.changes++;
     const set = this.watchers.get(key);
     if (set !== undefined) { for (const w of set) w.markDirty(); }
+  }
+
+  /** Marks the watchers of keys that exist here or in `other` (SWAPDB). */
+  touchWatched(other: Db): void {
+    for (const [key, set] of this.watchers) {
+      if (!this.entries.has(key) && !other.entries.has(key)) continue;
+      for (const w of set) w.markDirty();
+    }
   }
 
   ttlAt(key: string): number | undefined {

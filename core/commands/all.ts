@@ -6,6 +6,7 @@ import { aiCommands } from "./ai.ts";
 import { clusterCommands } from "./cluster.ts";
 import { connectionCommands } from "./connection.ts";
 import { dagCommands } from "./dag.ts";
+import { databaseCommands } from "./databases.ts";
 import { expireCommands } from "./expire.ts";
 import { hashCommands } from "./hash.ts";
 import { hashRandomCommands } from "./hash_random.ts";
@@ -34,6 +35,7 @@ export function buildCommandTable(): CommandTable {
     transactionCommands,
     clusterCommands,
     keyCommands,
+    databaseCommands,
     expireCommands,
     stringCommands,
     stringEditCommands,

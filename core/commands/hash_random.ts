@@ -31,11 +31,7 @@ function distinctFields(hash: Map<string, Uint8Array>, n: number): string[] {
 
 function parseCount(args: readonly Uint8Array[]): { count: bigint; withValues: boolean } {
   const count = BigInt(parseInt64Arg(args[2] as Uint8Array));
-  if (count < -LONG_MAX) {
-    throw new CommandError(
-      `ERR value is out of range, value must between ${-LONG_MAX} and ${LONG_MAX}`,
-    );
-  }
+  if (count < -LONG_MAX) throw errors.rangeBetween(-LONG_MAX, LONG_MAX);
   const option = args[3];
   if (args.length > 4 || (option !== undefined && keyword(option) !== "WITHVALUES")) {
     throw errors.syntax();

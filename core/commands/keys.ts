@@ -9,7 +9,7 @@
 import { parseIntArg } from "../args.ts";
 import { command } from "../command.ts";
 import type { CommandContext } from "../command.ts";
-import { CommandError, errors } from "../errors.ts";
+import { errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
 import { keyToBytes, keyword } from "../keys.ts";
 import type { Entry } from "../keyspace.ts";
@@ -96,7 +96,7 @@ function copy(ctx: CommandContext, args: readonly Uint8Array[]): number {
   const from = keyAt(args, 1);
   const to = keyAt(args, 2);
   if (target === ctx.db && from === to) {
-    throw new CommandError("ERR source and destination objects are the same");
+    throw errors.sameObject();
   }
   const entry = readEntry(ctx.db, from);
   if (entry === undefined) return 0;
