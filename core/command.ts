@@ -74,6 +74,8 @@ export interface SubcommandDoc {
   readonly arity: number;
   readonly summary: string;
   readonly arguments?: string;
+  /** Where its one key argument is (`OBJECT ENCODING key`: 2), for subcommands that take one. */
+  readonly keyAt?: number;
 }
 
 const FLAG_NAMES: readonly CommandFlag[] = [
@@ -112,7 +114,7 @@ export function registeredArity(spec: CommandSpec): number {
 }
 
 /** Whether `argCount` is what `spec.arity` asks for (exact when positive, a minimum when not). */
-export function arityFits(spec: CommandSpec, argCount: number): boolean {
+export function arityFits(spec: { readonly arity: number }, argCount: number): boolean {
   return spec.arity > 0 ? argCount === spec.arity : argCount >= -spec.arity;
 }
 

@@ -4,7 +4,14 @@
  * (`'client|kill'`), answers `HELP` from the same data and lists the subcommands for
  * `COMMAND DOCS`. Unknown subcommands get Redis's `Try X HELP.` error.
  */
-import { command, CommandFlag, CommandSpec, Handler, SubcommandDoc } from "../command.ts";
+import {
+  arityFits,
+  command,
+  CommandFlag,
+  CommandSpec,
+  Handler,
+  SubcommandDoc,
+} from "../command.ts";
 import { assert, errors } from "../errors.ts";
 import { keyword, text } from "../keys.ts";
 import { Status } from "../reply.ts";
@@ -37,11 +44,12 @@ export function container(spec: ContainerSpec, subcommands: readonly Subcommand[
   return command({
     ...row,
     arity: bare === undefined ? -2 : -1,
-    subcommands: all.map(({ name, arity, summary, arguments: syntax }) => ({
+    subcommands: all.map(({ name, arity, summary, arguments: syntax, keyAt }) => ({
       name,
       arity,
       summary,
       ...(syntax === undefined ? {} : { arguments: syntax }),
+      ...(keyAt === undefined ? {} : { keyAt }),
     })),
     handler: (ctx, args) => {
       const typed = args[1];
@@ -52,9 +60,7 @@ export function container(spec: ContainerSpec, subcommands: readonly Subcommand[
       const sub = byName.get(keyword(typed));
       if (sub === undefined) throw errors.unknownSubcommand(text(typed), spec.name);
       const fullName = `${spec.name}|${sub.name}`;
-      if (sub.arity > 0 ? args.length !== sub.arity : args.length < -sub.arity) {
-        throw errors.arity(fullName);
-      }
+      if (!arityFits(sub, args.length)) throw errors.arity(fullName);
       ctx.client.lastCommand = fullName;
       return sub.handler(ctx, args);
     },

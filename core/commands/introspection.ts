@@ -94,7 +94,18 @@ function infoEntry(spec: CommandSpec, sub?: SubcommandDoc): Reply {
   const cats = statusSet(categories(spec).map((c) => `@${c}`));
   const flags = statusSet(spec.flags);
   if (sub !== undefined) {
-    return [`${spec.name}|${sub.name}`, sub.arity, flags, 0, 0, 0, cats, new SetReply([]), [], []];
+    const key = sub.keyAt ?? 0;
+    const keyRange = [key, key, key === 0 ? 0 : 1];
+    return [
+      `${spec.name}|${sub.name}`,
+      sub.arity,
+      flags,
+      ...keyRange,
+      cats,
+      new SetReply([]),
+      [],
+      [],
+    ];
   }
   return [
     spec.name,
@@ -232,19 +243,26 @@ function targetKeys(ctx: CommandContext, args: readonly Uint8Array[]): {
 } {
   const target = args.slice(2);
   const spec = ctx.server.table.get(text(target[0] as Uint8Array).toLowerCase());
-  const sub = target[1];
+  const typed = target[1];
+  const sub = typed === undefined
+    ? undefined
+    : spec?.subcommands?.find((s) => s.name === text(typed).toLowerCase());
   if (
     spec === undefined ||
-    (sub !== undefined && spec.subcommands !== undefined &&
-      !spec.subcommands.some((s) => s.name === text(sub).toLowerCase()))
-  ) throw new CommandError("ERR Invalid command specified");
-  if (spec.firstKey <= 0 && spec.keys === undefined) {
-    throw new CommandError("ERR The command has no key arguments");
+    (typed !== undefined && spec.subcommands !== undefined && sub === undefined)
+  ) {
+    throw new CommandError("ERR Invalid command specified");
   }
-  if (!hasFlag(spec, "module") && !arityFits(spec, target.length)) {
+  // A subcommand (OBJECT ENCODING) has its own key and arity.
+  const hasKeys = sub === undefined
+    ? spec.firstKey > 0 || spec.keys !== undefined
+    : sub.keyAt !== undefined;
+  if (!hasKeys) throw new CommandError("ERR The command has no key arguments");
+  const arityChecked = sub ?? (hasFlag(spec, "module") ? undefined : spec);
+  if (arityChecked !== undefined && !arityFits(arityChecked, target.length)) {
     throw new CommandError("ERR Invalid number of arguments specified for command");
   }
-  const positions = keyPositions(spec, target);
+  const positions = sub?.keyAt === undefined ? keyPositions(spec, target) : [sub.keyAt];
   if (positions.length === 0) throw new CommandError("ERR Invalid arguments specified for command");
   return { spec, target, positions };
 }

@@ -153,6 +153,27 @@ Deno.test("command() GETKEYS reports every key of RedisAI's getkeys-api commands
   assert.deepEqual(await keys("AI.TENSORSET", "t"), ["t"]);
 });
 
+Deno.test("command() GETKEYS and INFO give a subcommand's own key, as Redis 7", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const keys = (...args: string[]) => h.call(c, "COMMAND", "GETKEYS", ...args);
+  assert.deepEqual(await keys("OBJECT", "ENCODING", "k"), ["k"]);
+  assert.deepEqual(await keys("memory", "usage", "k", "SAMPLES", "5"), ["k"]);
+  assert.deepEqual(await keys("OBJECT", "HELP"), {
+    error: "ERR The command has no key arguments",
+  });
+  assert.deepEqual(await keys("OBJECT", "ENCODING"), {
+    error: "ERR Invalid number of arguments specified for command",
+  });
+  assert.deepEqual(await keys("OBJECT", "NOPE", "k"), { error: "ERR Invalid command specified" });
+  const [object] = await h.call(c, "COMMAND", "INFO", "object") as Plain[][];
+  const subs = (object?.[9] ?? []) as Plain[][];
+  const encoding = subs.find((row) => row[0] === "object|encoding");
+  assert.deepEqual(encoding?.slice(0, 2), ["object|encoding", 3]);
+  assert.deepEqual(encoding?.slice(3, 6), [2, 2, 1]);
+  assert.deepEqual(subs.find((row) => row[0] === "object|help")?.slice(3, 6), [0, 0, 0]);
+});
+
 Deno.test("command() GETKEYSANDFLAGS pairs each key with its key spec's flags", async () => {
   const h = new Harness();
   const c = h.client();

@@ -84,7 +84,7 @@ function memoryUsage(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   return entry === undefined ? null : keyUsageBytes(key, entry);
 }
 
-const keyArg = { arity: 3, arguments: "key" } as const;
+const keyArg = { arity: 3, arguments: "key", keyAt: 2 } as const;
 
 export const objectCommands = [
   container({
@@ -131,6 +131,7 @@ export const objectCommands = [
     {
       name: "usage",
       arity: -3,
+      keyAt: 2,
       summary: "Estimates the memory usage of a key.",
       arguments: "key [SAMPLES count]",
       handler: memoryUsage,
