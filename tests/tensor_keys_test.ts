@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { RawClient } from "./helpers/raw_client.ts";
+import { redisaiFile } from "./helpers/redisai_data.ts";
 import { startTestServer } from "./helpers/server.ts";
 
 async function usedMemory(client: RawClient): Promise<number> {
@@ -146,6 +147,39 @@ Deno.test("AI.TENSORGET counts keyspace hits and misses as RedisModule_OpenKey d
     });
     assert.equal(await stat("keyspace_hits"), 2);
     assert.equal(await stat("keyspace_misses"), 1);
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
+
+Deno.test("AI.* reads count keyspace hits and misses; MODELDEL and SCRIPTDEL don't", async () => {
+  const server = await startTestServer();
+  const client = await RawClient.connect(server.port);
+  const stats = async () => {
+    const info = String(await client.call("INFO", "stats"));
+    const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1]);
+    return [field("keyspace_hits"), field("keyspace_misses")];
+  };
+  const source = "def add(tensors: List[Tensor], keys: List[str], args: List[str]):\n" +
+    "    return tensors[0] + tensors[0]";
+  try {
+    await client.call("AI.MODELSTORE", "m", "ONNX", "CPU", "BLOB", redisaiFile("mnist.onnx"));
+    await client.call("AI.SCRIPTSTORE", "s", "CPU", "ENTRY_POINTS", 1, "add", "SOURCE", source);
+    await client.call("AI.TENSORSET", "img", "FLOAT", 1, 1, 28, 28, "BLOB", redisaiFile("one.raw"));
+    assert.deepEqual(await stats(), [0, 0]);
+    await client.call("AI.MODELGET", "m", "META");
+    await client.call("AI.SCRIPTGET", "s", "META");
+    await client.call("AI.MODELGET", "none");
+    assert.deepEqual(await stats(), [2, 1]);
+    // A run reads its model or script and each input.
+    await client.call("AI.MODELEXECUTE", "m", "INPUTS", 1, "img", "OUTPUTS", 1, "out");
+    await client.call("AI.SCRIPTEXECUTE", "s", "add", "INPUTS", 1, "img", "OUTPUTS", 1, "sum");
+    await client.call("AI.DAGEXECUTE", "LOAD", 1, "img", "|>", "AI.TENSORGET", "img", "META");
+    assert.deepEqual(await stats(), [7, 1]);
+    assert.deepEqual(await client.call("AI.MODELDEL", "m"), { status: "OK" });
+    assert.deepEqual(await client.call("AI.SCRIPTDEL", "s"), { status: "OK" });
+    assert.deepEqual(await stats(), [7, 1]);
   } finally {
     client.close();
     await server.close();

@@ -8,6 +8,8 @@ import { errors } from "../errors.ts";
 import { bytesToKey } from "../keys.ts";
 import type { Db, Entry, EntryType } from "../keyspace.ts";
 import { stringBytes } from "../keyspace.ts";
+import type { Tensor } from "../tensor.ts";
+import { tensorGetErrors } from "../tensor_reply.ts";
 
 type EntryOf<T extends EntryType> = Extract<Entry, { type: T }>;
 
@@ -34,6 +36,13 @@ export function readTyped<T extends EntryType>(
   if (entry === undefined) return undefined;
   if (entry.type !== type) throw errors.wrongType();
   return entry as EntryOf<T>;
+}
+
+/** The tensor at `key`, read as RedisAI's commands read their inputs (a hit or miss counted). */
+export function readTensor(db: Db, key: string): Tensor {
+  const entry = readTyped(db, key, "tensor");
+  if (entry === undefined) throw tensorGetErrors.empty();
+  return entry.value;
 }
 
 /** A string entry holding `value` as is (the caller owns it). */

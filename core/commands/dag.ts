@@ -8,23 +8,16 @@
  * errors itself ("missing arguments for 'AI.DAGEXECUTE' command"). All four are `blocking`,
  * so MULTI refuses them with RedisAI's text.
  */
-import { command, CommandContext, CommandFlag, Handler } from "../command.ts";
+import { command, CommandFlag, Handler } from "../command.ts";
 import { executeDag } from "../dag/dag_executor.ts";
 import { dagCommandName, DagForm, parseDag } from "../dag/dag_parser.ts";
 import { finishDag } from "../dag/dag_reply.ts";
 import { resolveDag } from "../dag/dag_resolver.ts";
-import type { Tensor } from "../tensor.ts";
 import { tensorLimits } from "../tensor_parse.ts";
-import { tensorGetErrors } from "../tensor_reply.ts";
+import { readTensor } from "./access.ts";
 import { dagKeys } from "./ai_keys.ts";
 import { modelOpParser, storeOutputs } from "./model.ts";
 import { scriptOpParser } from "./script.ts";
-
-function loadTensor(ctx: CommandContext, key: string): Tensor {
-  const entry = ctx.db.getTyped(key, "tensor");
-  if (entry === undefined) throw tensorGetErrors.empty();
-  return entry.value;
-}
 
 function dagHandler(form: DagForm, readOnly: boolean): Handler {
   return (ctx, args) => {
@@ -33,7 +26,7 @@ function dagHandler(form: DagForm, readOnly: boolean): Handler {
     const plan = resolveDag(parseDag(args, {
       form,
       readOnly,
-      load: (key) => loadTensor(ctx, key),
+      load: (key) => readTensor(ctx.db, key),
       model: modelOpParser(ctx, form),
       script: scriptOpParser(ctx, form),
       limits: { opsMax: config["dag-max-ops"], tensorBytesMax, tensor: tensorLimits(config) },

@@ -13,6 +13,7 @@ import { bytesToKey, keyToBytes, keyword, text } from "../keys.ts";
 import { createModel, joinChunks, modelEntryBytes, ModelValue, runModel } from "../model_value.ts";
 import { OK, Reply, Status } from "../reply.ts";
 import { Tensor, tensorEntryBytes } from "../tensor.ts";
+import { readTensor, readTyped } from "./access.ts";
 import { modelExecuteKeys, modelRunKeys } from "./ai_keys.ts";
 import {
   MODELEXECUTE_ARITY_ERROR,
@@ -26,9 +27,15 @@ import {
 
 const TIMEDOUT = new Status("TIMEDOUT");
 
-/** The model at `key`: `ERR model key is empty` when none, WRONGTYPE for another type. */
+/**
+ * The model at `key`, read (a keyspace hit or miss counted): `ERR model key is empty` when
+ * none, WRONGTYPE for another type.
+ */
 export function lookupModel(ctx: CommandContext, key: Uint8Array): ModelValue {
-  const entry = ctx.db.getTyped(bytesToKey(key), "model");
+  return modelOf(readTyped(ctx.db, bytesToKey(key), "model"));
+}
+
+function modelOf(entry: { readonly value: ModelValue } | undefined): ModelValue {
   if (entry === undefined) throw new CommandError("ERR model key is empty", "not_found");
   return entry.value;
 }
@@ -84,8 +91,9 @@ export function blobReply(blob: Uint8Array, chunkBytes: number): Reply {
 }
 
 function modelDel(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
-  lookupModel(ctx, args[1] as Uint8Array);
-  ctx.db.delete(bytesToKey(args[1] as Uint8Array));
+  const key = bytesToKey(args[1] as Uint8Array);
+  modelOf(ctx.db.getTyped(key, "model"));
+  ctx.db.delete(key);
   return OK;
 }
 
@@ -105,13 +113,7 @@ function modelRun(ctx: CommandContext, args: readonly Uint8Array[]): Promise<Rep
 
 /** Loads the input tensors (now, on the main thread), runs, and stores the outputs. */
 function execute(ctx: CommandContext, model: ModelValue, parsed: ModelRunArgs): Promise<Reply> {
-  const inputs = parsed.inputs.map((key) => {
-    const entry = ctx.db.getTyped(key, "tensor");
-    if (entry === undefined) {
-      throw new CommandError("ERR tensor key is empty or in a different shard", "not_found");
-    }
-    return entry.value;
-  });
+  const inputs = parsed.inputs.map((key) => readTensor(ctx.db, key));
   return runModel(ctx.server, model, inputs, parsed.timeoutMs).then((outcome) => {
     if (outcome.kind === "timedout") return TIMEDOUT;
     if (outcome.kind === "error") throw outcome.error;

@@ -17,10 +17,12 @@ import {
   parseScriptSet,
   parseScriptStore,
   RunRequest,
+  scriptOf,
   StoreRequest,
 } from "./script_parse.ts";
+import { readTensor } from "./access.ts";
 import { scriptExecuteKeys, scriptRunKeys } from "./ai_keys.ts";
-import { loadInput, runRequest, scriptComputeOp, storeOutputs } from "./script_run.ts";
+import { runRequest, scriptComputeOp, storeOutputs } from "./script_run.ts";
 
 const encoder = new TextEncoder();
 
@@ -72,14 +74,14 @@ function scriptGet(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
 
 function scriptDel(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   const key = bytesToKey(args[1] as Uint8Array);
-  loadScript(ctx, key);
+  scriptOf(ctx.db.getTyped(key, "script"));
   ctx.db.delete(key);
   return OK;
 }
 
 /** Runs a parsed request on keyspace tensors and stores its outputs. */
 async function execute(ctx: CommandContext, req: RunRequest): Promise<Reply> {
-  const inputs = req.inputs.map((key) => loadInput(ctx, key));
+  const inputs = req.inputs.map((key) => readTensor(ctx.db, key));
   const deadlineMs = req.timeoutMs > 0 ? ctx.server.now() + req.timeoutMs : undefined;
   const outcome = await runRequest(ctx, req, inputs, deadlineMs);
   if (outcome.kind === "timedout") return new Status("TIMEDOUT");

@@ -10,6 +10,7 @@ import type { CommandContext } from "../command.ts";
 import { CommandError } from "../errors.ts";
 import { bytesToKey, keyword, text } from "../keys.ts";
 import type { ScriptValue } from "../script_value.ts";
+import { readTyped } from "./access.ts";
 
 const err = (line: string) => new CommandError(line);
 
@@ -20,9 +21,13 @@ export const scriptErrors = {
   missingEntryPoints: () => err("ERR Insufficient arguments, missing script entry points"),
 };
 
-/** The stored script at `key`, or RedisAI's error. */
+/** The stored script at `key`, read (a keyspace hit or miss counted), or RedisAI's error. */
 export function loadScript(ctx: CommandContext, key: string): ScriptValue {
-  const entry = ctx.db.getTyped(key, "script");
+  return scriptOf(readTyped(ctx.db, key, "script"));
+}
+
+/** The script of a looked-up `entry`, or RedisAI's error when there is none. */
+export function scriptOf(entry: { readonly value: ScriptValue } | undefined): ScriptValue {
   if (entry === undefined) throw scriptErrors.empty();
   return entry.value;
 }

@@ -15,7 +15,6 @@ import { CommandError, errors } from "../errors.ts";
 import { recordFailure, recordSuccess } from "../run_stats.ts";
 import type { ServerState } from "../server_state.ts";
 import { Tensor, tensorEntryBytes } from "../tensor.ts";
-import { tensorGetErrors } from "../tensor_reply.ts";
 import { scriptHost } from "./script_host.ts";
 import type { RunRequest } from "./script_parse.ts";
 
@@ -50,13 +49,6 @@ export function scriptLimits(config: Config): ScriptLimits {
     callBytesMax: memory,
     workMax: DEFAULT_SCRIPT_LIMITS.workMax,
   };
-}
-
-/** Loads an input tensor from the keyspace, with RedisAI's errors. */
-export function loadInput(ctx: CommandContext, key: string): Tensor {
-  const entry = ctx.db.getTyped(key, "tensor");
-  if (entry === undefined) throw tensorGetErrors.empty();
-  return entry.value;
 }
 
 /** Runs `req` on its device queue; counts the outcome in the script's stats. */

@@ -9,8 +9,8 @@ import { bytesToKey, text } from "../keys.ts";
 import { OK, Reply } from "../reply.ts";
 import { tensorEntryBytes } from "../tensor.ts";
 import { parseTensorSet, tensorLimits } from "../tensor_parse.ts";
-import { parseTensorGetFormat, tensorGetErrors, tensorReply } from "../tensor_reply.ts";
-import { readTyped } from "./access.ts";
+import { parseTensorGetFormat, tensorReply } from "../tensor_reply.ts";
+import { readTensor } from "./access.ts";
 
 function tensorSet(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   const key = bytesToKey(args[1] as Uint8Array);
@@ -26,9 +26,8 @@ function tensorSet(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
 
 function tensorGet(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   if (args.length > 4) throw errors.arity(text(args[0] as Uint8Array));
-  const entry = readTyped(ctx.db, bytesToKey(args[1] as Uint8Array), "tensor");
-  if (entry === undefined) throw tensorGetErrors.empty();
-  return tensorReply(entry.value, parseTensorGetFormat(args));
+  const tensor = readTensor(ctx.db, bytesToKey(args[1] as Uint8Array));
+  return tensorReply(tensor, parseTensorGetFormat(args));
 }
 
 export const tensorCommands = [
