@@ -58,6 +58,16 @@ export const errors = {
       `ERR unknown subcommand '${clip(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
     ),
   noAuth: () => new CommandError("NOAUTH Authentication required.", "auth"),
+  helloNoAuth: () =>
+    new CommandError(
+      "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
+      "auth",
+    ),
+  /** One-argument AUTH while the default user has no password (Redis 7's nopass default). */
+  noPasswordConfigured: () =>
+    new CommandError(
+      "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+    ),
   wrongPass: () =>
     new CommandError(
       "WRONGPASS invalid username-password pair or user is disabled.",

@@ -9,14 +9,13 @@ import { MapReply, OK, PONG, Reply, Status } from "../reply.ts";
 import { parseIntArg } from "../args.ts";
 import { AI_MODULE_VERSION, REDIS_VERSION } from "../version.ts";
 
+/**
+ * Redis 7's ACL check: only `default` exists; with no requirepass it is a nopass user, so any
+ * password logs it in (the one-argument AUTH form refuses that case before calling this).
+ */
 function checkPassword(ctx: CommandContext, user: string, pass: string): void {
   const required = ctx.server.config.requirepass;
-  if (required === "") {
-    throw new CommandError(
-      "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
-    );
-  }
-  if (user !== "default" || pass !== required) throw errors.wrongPass();
+  if (user !== "default" || (required !== "" && pass !== required)) throw errors.wrongPass();
   ctx.client.authenticated = true;
 }
 
@@ -48,11 +47,11 @@ function hello(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
         throw new CommandError(`ERR Syntax error in HELLO option '${text(args[i] as Uint8Array)}'`);
       }
     }
-    if (!ctx.client.authenticated) throw errors.noAuth();
+    if (!ctx.client.authenticated) throw errors.helloNoAuth();
     ctx.client.protocol = pending.protocol;
     if (pending.name !== undefined) ctx.client.name = pending.name;
   } else if (!ctx.client.authenticated) {
-    throw errors.noAuth();
+    throw errors.helloNoAuth();
   }
   return new MapReply([
     ["server", "redis"],
@@ -104,6 +103,9 @@ export const connectionCommands = [
     summary: "Authenticates the connection.",
     handler: (ctx, args) => {
       if (args.length > 3) throw errors.syntax();
+      if (args.length === 2 && ctx.server.config.requirepass === "") {
+        throw errors.noPasswordConfigured();
+      }
       const user = args.length === 3 ? text(args[1] as Uint8Array) : "default";
       checkPassword(ctx, user, text(args[args.length - 1] as Uint8Array));
       return OK;
