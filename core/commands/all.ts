@@ -16,6 +16,7 @@ import { listMoveCommands } from "./list_moves.ts";
 import { modelCommands } from "./model.ts";
 import { objectCommands } from "./object.ts";
 import { persistenceCommands } from "./persistence.ts";
+import { replicationCommands } from "./replication.ts";
 import { scriptCommands } from "./script.ts";
 import { serverCommands } from "./server.ts";
 import { stringEditCommands } from "./string_edits.ts";
@@ -44,6 +45,7 @@ export function buildCommandTable(): CommandTable {
     listCommands,
     listMoveCommands,
     persistenceCommands,
+    replicationCommands,
     objectCommands,
   ]);
 }
