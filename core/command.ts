@@ -55,6 +55,12 @@ export interface CommandSpec {
   /** Container commands (CLIENT, CONFIG, ...) list their subcommands for COMMAND DOCS. */
   readonly subcommands?: readonly SubcommandDoc[];
   /**
+   * Container commands: the called subcommand's full name (`config|get`), which commandstats
+   * and CLIENT LIST show. Throws Redis's lookup errors (unknown subcommand, its arity), which
+   * refuse the call before it runs or is queued.
+   */
+  readonly resolve?: (args: readonly Uint8Array[]) => string;
+  /**
    * Syntax after the name in Redis's doc notation (`key value [NX | XX] [key ...]`); COMMAND
    * DOCS turns it into argument docs, which redis-cli shows as hints.
    */

@@ -38,6 +38,15 @@ export function dispatch(
     server.stat(name).rejected++;
     return countError(server, errors.arity(name));
   }
+  let fullName = name;
+  if (spec.resolve !== undefined) {
+    try {
+      fullName = spec.resolve(args);
+    } catch (e) {
+      if (client.multi !== undefined) client.multiFailed = true;
+      return countError(server, e as CommandError);
+    }
+  }
   if (server.persistence?.loading && !hasFlag(spec, "loading")) {
     return countError(server, errors.loading());
   }
@@ -47,28 +56,33 @@ export function dispatch(
       return countError(server, new CommandError("ERR Command not allowed inside a transaction"));
     }
     client.multi.push({ args });
+    client.lastCommand = fullName;
     return QUEUED;
   }
-  return run(server, client, spec, args);
+  return run(server, client, spec, args, fullName);
 }
 
-/** Runs a looked-up command (also used by EXEC for queued commands). */
+/**
+ * Runs a looked-up command (also used by EXEC for queued commands). `name` is what
+ * commandstats and CLIENT LIST call it: `config|get` for a container's subcommand.
+ */
 export function run(
   server: ServerState,
   client: ClientState,
   spec: CommandSpec,
   args: readonly Uint8Array[],
+  name = spec.resolve?.(args) ?? spec.name,
 ): Reply | Promise<Reply> {
   if (hasFlag(spec, "denyoom")) {
     try {
       server.keyspace.checkMemory();
     } catch (e) {
-      server.stat(spec.name).rejected++;
+      server.stat(name).rejected++;
       return countError(server, e as CommandError);
     }
   }
   if (server.monitors.size > 0) feedMonitors(server, client, args);
-  client.lastCommand = spec.name;
+  client.lastCommand = name;
   const ctx: CommandContext = { server, client, db: server.keyspace.db(client.dbIndex) };
   // A command that may be slow gets a clock reading of its own: fast ones before it settle.
   const shares = nesting === 0 && client.clockMs > 0 &&
@@ -91,17 +105,17 @@ export function run(
   }
   if (reply instanceof Promise) {
     return reply.then(
-      (r) => finish(server, client, spec, args, startMs, logWrite(ctx, spec, args, changes, r)),
-      (e) => finish(server, client, spec, args, startMs, toErrorReply(e)),
+      (r) => finish(server, client, name, args, startMs, logWrite(ctx, spec, args, changes, r)),
+      (e) => finish(server, client, name, args, startMs, toErrorReply(e)),
     );
   }
   reply = logWrite(ctx, spec, args, changes, reply);
   if (shares && client.untimed.length / 2 < SHARED_READING_COMMANDS_MAX - 1) {
-    count(server, server.stat(spec.name), reply);
-    client.untimed.push(spec.name, args);
+    count(server, server.stat(name), reply);
+    client.untimed.push(name, args);
     return reply;
   }
-  return finish(server, client, spec, args, startMs, reply);
+  return finish(server, client, name, args, startMs, reply);
 }
 
 /**
@@ -176,16 +190,16 @@ function logWrite(
 function finish(
   server: ServerState,
   client: ClientState,
-  spec: CommandSpec,
+  name: string,
   args: readonly Uint8Array[],
   startMs: number,
   reply: Reply,
 ): Reply {
   const endMs = performance.now();
   if (client.clockMs >= 0) client.clockMs = endMs;
-  count(server, server.stat(spec.name), reply);
+  count(server, server.stat(name), reply);
   // Fast commands waiting for a reading ran since `startMs` too: they share the time.
-  recordShares(server, client, endMs - startMs, spec.name, args);
+  recordShares(server, client, endMs - startMs, name, args);
   return reply;
 }
 

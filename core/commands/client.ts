@@ -60,27 +60,25 @@ function checkClientType(value: string): boolean {
 }
 
 function list(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
-  let keep: (c: ClientState) => boolean = () => true;
+  let shown: Iterable<ClientState> = ctx.server.clients.values();
   if (args.length > 2) {
     const option = keyword(args[2] as Uint8Array);
     if (option === "TYPE" && args.length === 4) {
-      const normal = checkClientType(text(args[3] as Uint8Array));
-      keep = () => normal;
+      if (!checkClientType(text(args[3] as Uint8Array))) shown = [];
     } else if (option === "ID" && args.length >= 4) {
-      const ids = new Set(
-        args.slice(3).map((a) => {
-          const id = parseIntOrUndefined(a);
-          if (id === undefined) throw new CommandError("ERR Invalid client ID");
-          return id;
-        }),
-      );
-      keep = (c) => ids.has(c.id);
+      // In the order given, as Redis looks each one up.
+      const ids = args.slice(3).map((a) => {
+        const id = parseIntOrUndefined(a);
+        if (id === undefined) throw new CommandError("ERR Invalid client ID");
+        return id;
+      });
+      shown = ids.flatMap((id) => ctx.server.clients.get(id) ?? []);
     } else {
       throw errors.syntax();
     }
   }
   let out = "";
-  for (const c of ctx.server.clients.values()) if (keep(c)) out += clientLine(ctx.server, c) + "\n";
+  for (const c of shown) out += clientLine(ctx.server, c) + "\n";
   return new VerbatimReply(out);
 }
 

@@ -67,6 +67,26 @@ Deno.test("client() LIST shows every client with flags and filters by ID and TYP
   });
 });
 
+Deno.test("client() LIST ID lists clients in the order the IDs were given", async () => {
+  const h = new Harness();
+  const a = h.client();
+  const b = h.client();
+  const lines = String(await h.call(a, "CLIENT", "LIST", "ID", String(b.id), String(a.id)))
+    .split("\n");
+  assert.deepEqual(lines.map((l) => l.split(" ")[0]), [`id=${b.id}`, `id=${a.id}`, ""]);
+});
+
+Deno.test("client() LIST shows a queued command as the client's last command", async () => {
+  const h = new Harness();
+  const a = h.client();
+  const b = h.client();
+  await h.call(b, "MULTI");
+  await h.call(b, "CONFIG", "GET", "maxmemory");
+  assert.match(String(await h.call(a, "CLIENT", "LIST", "ID", String(b.id))), / cmd=config\|get /);
+  await h.call(b, "PING");
+  assert.match(String(await h.call(a, "CLIENT", "LIST", "ID", String(b.id))), / cmd=ping /);
+});
+
 Deno.test("client() KILL closes by address (old form) or by filters (a count)", async () => {
   const h = new Harness();
   const me = h.client("127.0.0.1:1000");

@@ -41,6 +41,15 @@ export function container(spec: ContainerSpec, subcommands: readonly Subcommand[
   const all = [...subcommands, help];
   const byName = new Map(all.map((s) => [s.name.toUpperCase(), s]));
   const { bare, ...row } = spec;
+  /** The subcommand called, or undefined for a bare call; throws Redis's lookup errors. */
+  const lookup = (args: readonly Uint8Array[]): Subcommand | undefined => {
+    const typed = args[1];
+    if (typed === undefined) return undefined;
+    const sub = byName.get(keyword(typed));
+    if (sub === undefined) throw errors.unknownSubcommand(text(typed), spec.name);
+    if (!arityFits(sub, args.length)) throw errors.arity(`${spec.name}|${sub.name}`);
+    return sub;
+  };
   return command({
     ...row,
     arity: bare === undefined ? -2 : -1,
@@ -51,17 +60,16 @@ export function container(spec: ContainerSpec, subcommands: readonly Subcommand[
       ...(syntax === undefined ? {} : { arguments: syntax }),
       ...(keyAt === undefined ? {} : { keyAt }),
     })),
+    resolve: (args) => {
+      const sub = lookup(args);
+      return sub === undefined ? spec.name : `${spec.name}|${sub.name}`;
+    },
     handler: (ctx, args) => {
-      const typed = args[1];
-      if (typed === undefined) {
+      const sub = lookup(args);
+      if (sub === undefined) {
         assert(bare !== undefined, "arity admits no bare call");
         return bare(ctx, args);
       }
-      const sub = byName.get(keyword(typed));
-      if (sub === undefined) throw errors.unknownSubcommand(text(typed), spec.name);
-      const fullName = `${spec.name}|${sub.name}`;
-      if (!arityFits(sub, args.length)) throw errors.arity(fullName);
-      ctx.client.lastCommand = fullName;
       return sub.handler(ctx, args);
     },
   });

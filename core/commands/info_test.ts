@@ -96,6 +96,18 @@ Deno.test("info() commandstats and errorstats count calls, failures and rejectio
   assert.equal(info.get("errorstat_ERR"), "count=2");
 });
 
+Deno.test("info() commandstats counts container commands per subcommand", async () => {
+  const h = new Harness();
+  const c = h.client();
+  await h.call(c, "CONFIG", "GET", "maxmemory");
+  await h.call(c, "CONFIG", "get", "port");
+  await h.call(c, "CLIENT", "ID");
+  const info = fields(await h.call(c, "INFO", "commandstats"));
+  assert.match(info.get("cmdstat_config|get") ?? "", /^calls=2,/);
+  assert.match(info.get("cmdstat_client|id") ?? "", /^calls=1,/);
+  assert.equal(info.get("cmdstat_config"), undefined);
+});
+
 Deno.test("info() merges a registered section of a built-in name by field", async () => {
   const h = new Harness();
   const c = h.client();

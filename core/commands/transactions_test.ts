@@ -97,6 +97,21 @@ Deno.test("exec() aborts with EXECABORT after a command failed to queue", async 
   assert.equal(c.multiFailed, false);
 });
 
+Deno.test("exec() aborts after an unknown subcommand or a subcommand's arity error", async () => {
+  const h = new Harness();
+  const c = h.client();
+  await h.call(c, "MULTI");
+  assert.deepEqual(await h.call(c, "CONFIG", "FOO"), {
+    error: "ERR unknown subcommand 'FOO'. Try CONFIG HELP.",
+  });
+  assert.deepEqual(await h.call(c, "CONFIG", "RESETSTAT", "x"), {
+    error: "ERR wrong number of arguments for 'config|resetstat' command",
+  });
+  assert.deepEqual(await h.call(c, "EXEC"), {
+    error: "EXECABORT Transaction discarded because of previous errors.",
+  });
+});
+
 Deno.test("multi() refuses nesting and watch() refuses to run inside MULTI", async () => {
   const h = new Harness({}, rows);
   const c = h.client();
