@@ -4,6 +4,7 @@
  * `parseConfig` turns argv + env into one typed `Config`; `--help` prints the table.
  */
 import { CommandError } from "./errors.ts";
+import { parseSavePoints } from "./persist/save_points.ts";
 
 type Kind = "int" | "bytes" | "string" | "bool" | "enum";
 
@@ -16,6 +17,8 @@ interface ParamSpec {
   readonly choices?: readonly string[];
   /** Only settable at start-up (CONFIG SET refuses it). */
   readonly immutable?: boolean;
+  /** A string parameter's own validation: the reason it refuses `raw`, if it does. */
+  readonly check?: (raw: string) => string | undefined;
 }
 
 const MIB = 1024 * 1024;
@@ -45,6 +48,7 @@ export const PARAMS = {
     kind: "string",
     default: "3600 1 300 100 60 10000",
     help: 'snapshot after <seconds> <changes> pairs ("" disables)',
+    check: (raw) => parseSavePoints(raw) === undefined ? "Invalid save parameters" : undefined,
   },
   "appendonly": { kind: "bool", default: false, help: "log every write to the append-only file" },
   "appendfilename": {
@@ -310,9 +314,12 @@ export function setParam(config: Config, name: string, raw: string, startup = fa
       }
       value = raw.toLowerCase();
       break;
-    case "string":
+    case "string": {
+      const why = spec.check?.(raw);
+      if (why !== undefined) throw invalid(why);
       value = raw;
       break;
+    }
   }
   (config as Record<string, number | string | boolean>)[name] = value;
 }

@@ -62,6 +62,20 @@ Deno.test("config() SET is all or nothing and uses Redis's error texts", async (
   });
 });
 
+Deno.test("config() SET save refuses malformed save points and keeps the old value", async () => {
+  const h = new Harness({ save: "3600 1" });
+  const c = h.client();
+  for (const bad of ["100", "100 x", "100 1 200"]) {
+    assert.deepEqual(await h.call(c, "CONFIG", "SET", "save", bad), {
+      error:
+        "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters",
+    });
+  }
+  assert.equal(h.server.config.save, "3600 1");
+  assert.deepEqual(await h.call(c, "CONFIG", "SET", "save", "100 1 200 2"), { status: "OK" });
+  assert.deepEqual(await h.call(c, "CONFIG", "SET", "save", ""), { status: "OK" });
+});
+
 Deno.test("config() RESETSTAT zeroes command and error statistics", async () => {
   const h = new Harness();
   const c = h.client();
