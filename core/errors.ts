@@ -58,6 +58,8 @@ export const errors = {
       `ERR unknown subcommand '${clip(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
     ),
   noAuth: () => new CommandError("NOAUTH Authentication required.", "auth"),
+  badClientName: () =>
+    new CommandError("ERR Client names cannot contain spaces, newlines or special characters."),
   helloNoAuth: () =>
     new CommandError(
       "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",

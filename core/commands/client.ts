@@ -13,7 +13,7 @@ import type { ServerState } from "../server_state.ts";
 import { container } from "./container.ts";
 
 /** True when every byte is printable ASCII without spaces ('!'..'~'), as Redis requires. */
-function isPlainName(bytes: Uint8Array): boolean {
+export function isPlainName(bytes: Uint8Array): boolean {
   for (const b of bytes) if (b < 0x21 || b > 0x7e) return false;
   return true;
 }
@@ -147,11 +147,7 @@ function kill(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
 
 function setName(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   const name = args[2] as Uint8Array;
-  if (!isPlainName(name)) {
-    throw new CommandError(
-      "ERR Client names cannot contain spaces, newlines or special characters.",
-    );
-  }
+  if (!isPlainName(name)) throw errors.badClientName();
   ctx.client.name = text(name);
   return OK;
 }

@@ -7,6 +7,8 @@ import { CommandError, errors } from "../errors.ts";
 import { keyword, text } from "../keys.ts";
 import { MapReply, OK, PONG, Reply, Status } from "../reply.ts";
 import { parseIntArg } from "../args.ts";
+import { parseInt64 } from "../int64.ts";
+import { isPlainName } from "./client.ts";
 import { AI_MODULE_VERSION, REDIS_VERSION } from "../version.ts";
 
 /**
@@ -22,27 +24,23 @@ function checkPassword(ctx: CommandContext, user: string, pass: string): void {
 function hello(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   let i = 1;
   if (args.length > 1) {
-    const version = text(args[1] as Uint8Array);
-    if (!/^-?\d+$/.test(version)) {
+    const version = parseInt64(args[1] as Uint8Array);
+    if (version === undefined) {
       throw new CommandError("ERR Protocol version is not an integer or out of range");
     }
-    if (version !== "2" && version !== "3") {
-      throw new CommandError("NOPROTO unsupported protocol version");
-    }
+    const protocol = version === 2 ? 2 : version === 3 ? 3 : undefined;
+    if (protocol === undefined) throw new CommandError("NOPROTO unsupported protocol version");
     i = 2;
-    const pending = { protocol: Number(version) as 2 | 3, name: undefined as string | undefined };
+    const pending: { protocol: 2 | 3; name?: string } = { protocol };
     for (; i < args.length; i++) {
       const opt = keyword(args[i] as Uint8Array);
       if (opt === "AUTH" && i + 2 < args.length) {
         checkPassword(ctx, text(args[i + 1] as Uint8Array), text(args[i + 2] as Uint8Array));
         i += 2;
       } else if (opt === "SETNAME" && i + 1 < args.length) {
-        pending.name = text(args[++i] as Uint8Array);
-        if (/[\s]/.test(pending.name)) {
-          throw new CommandError(
-            "ERR Client names cannot contain spaces, newlines or special characters.",
-          );
-        }
+        const name = args[++i] as Uint8Array;
+        if (!isPlainName(name)) throw errors.badClientName();
+        pending.name = text(name);
       } else {
         throw new CommandError(`ERR Syntax error in HELLO option '${text(args[i] as Uint8Array)}'`);
       }

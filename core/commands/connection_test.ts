@@ -35,3 +35,30 @@ Deno.test("hello() before authentication names the HELLO AUTH option in its NOAU
   assert.deepEqual(await h.call(c, "PING"), { error: "NOAUTH Authentication required." });
   assert.equal(c.protocol, 2);
 });
+
+Deno.test("hello() parses the protocol version as a strict 64-bit integer", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const notInteger = { error: "ERR Protocol version is not an integer or out of range" };
+  const noProto = { error: "NOPROTO unsupported protocol version" };
+  assert.deepEqual(await h.call(c, "HELLO", "02"), notInteger);
+  assert.deepEqual(await h.call(c, "HELLO", "-0"), notInteger);
+  assert.deepEqual(await h.call(c, "HELLO", "99999999999999999999"), notInteger);
+  assert.deepEqual(await h.call(c, "HELLO", "9999999999999999999"), notInteger);
+  assert.deepEqual(await h.call(c, "HELLO", "999999999999999999"), noProto);
+  assert.deepEqual(await h.call(c, "HELLO", "1"), noProto);
+  assert.equal(c.protocol, 2);
+});
+
+Deno.test("hello() SETNAME refuses the names CLIENT SETNAME refuses", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const refused = {
+    error: "ERR Client names cannot contain spaces, newlines or special characters.",
+  };
+  for (const name of ["a b", "a\u0001b", "é"]) {
+    assert.deepEqual(await h.call(c, "HELLO", "3", "SETNAME", name), refused);
+  }
+  assert.equal(c.protocol, 2);
+  assert.equal(c.name, "");
+});
