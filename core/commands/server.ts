@@ -24,8 +24,13 @@ function checkFlushMode(args: readonly Uint8Array[]): void {
 
 async function shutdown(ctx: CommandContext, args: readonly Uint8Array[]): Promise<Reply> {
   let save: boolean | undefined;
-  for (const arg of args.slice(1)) {
-    const option = keyword(arg);
+  const options = args.slice(1).map(keyword);
+  if (options.includes("ABORT")) {
+    if (options.some((o) => o !== "ABORT")) throw errors.syntax();
+    // Shutting down never waits here (no replicas to catch up), so none is ever in progress.
+    throw new CommandError("ERR No shutdown in progress.");
+  }
+  for (const option of options) {
     if (option === "NOSAVE" && save !== true) save = false;
     else if (option === "SAVE" && save !== false) save = true;
     else if (option !== "NOW" && option !== "FORCE") throw errors.syntax();
@@ -107,7 +112,7 @@ const ownCommands = [
     flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"],
     group: "server",
     summary: "Synchronously saves the database(s) to disk and shuts down the server.",
-    arguments: "[NOSAVE | SAVE] [NOW] [FORCE]",
+    arguments: "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]",
     handler: shutdown,
   }),
   command({

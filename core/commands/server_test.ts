@@ -54,6 +54,21 @@ Deno.test("server() SHUTDOWN passes SAVE/NOSAVE to the hook and reports its fail
   assert.deepEqual(calls, [false, undefined, true]);
 });
 
+Deno.test("server() SHUTDOWN ABORT has no shutdown in progress to abort", async () => {
+  const h = new Harness();
+  const c = h.client();
+  const calls: (boolean | undefined)[] = [];
+  h.server.shutdown = (save) => {
+    calls.push(save);
+    return Promise.resolve();
+  };
+  assert.deepEqual(await h.call(c, "SHUTDOWN", "abort"), {
+    error: "ERR No shutdown in progress.",
+  });
+  assert.deepEqual(await h.call(c, "SHUTDOWN", "NOSAVE", "ABORT"), { error: "ERR syntax error" });
+  assert.deepEqual(calls, []);
+});
+
 Deno.test("server() SLOWLOG records commands over the threshold, newest first", async () => {
   const h = new Harness({ "slowlog-log-slower-than": 0, "slowlog-max-len": 3 });
   const c = h.client("127.0.0.1:7000");
