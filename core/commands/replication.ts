@@ -48,7 +48,7 @@ export const replicationCommands = [
   command({
     name: "role",
     arity: 1,
-    flags: ["noscript", "loading", "stale"],
+    flags: ["noscript", "loading", "stale", "fast"],
     group: "server",
     summary: "Returns the replication role.",
     since: "2.8.12",

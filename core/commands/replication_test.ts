@@ -1,10 +1,15 @@
 /** Tests for replication.ts: ROLE, WAIT and REPLICAOF as a replica-less master answers them. */
 import assert from "node:assert/strict";
-import { Harness } from "../../tests/helpers/command_harness.ts";
+import { Harness, type Plain } from "../../tests/helpers/command_harness.ts";
 
 Deno.test("replication() ROLE reports a master with offset 0 and no replicas", async () => {
   const h = new Harness();
-  assert.deepEqual(await h.call(h.client(), "ROLE"), ["master", 0, []]);
+  const c = h.client();
+  assert.deepEqual(await h.call(c, "ROLE"), ["master", 0, []]);
+  const [role] = await h.call(c, "COMMAND", "INFO", "role") as Plain[][];
+  assert.deepEqual(role?.[2], {
+    set: ["noscript", "loading", "stale", "fast"].map((status) => ({ status })),
+  });
 });
 
 Deno.test("replication() WAIT counts no acknowledging replicas and checks its arguments", async () => {
