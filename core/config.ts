@@ -92,6 +92,7 @@ export const PARAMS = {
     kind: "int",
     default: 0,
     min: 0,
+    max: 2147483647,
     help: "close idle clients after N seconds (0: never)",
   },
   "proto-max-bulk-len": {

@@ -38,7 +38,7 @@ function get(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
 }
 
 function set(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
-  if (args.length % 2 !== 0) throw errors.arity("config|set");
+  if (args.length % 2 !== 0) throw errors.syntax();
   const server = ctx.server;
   const staged: Config = { ...server.config };
   const names: string[] = [];

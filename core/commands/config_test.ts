@@ -54,8 +54,11 @@ Deno.test("config() SET is all or nothing and uses Redis's error texts", async (
     error:
       "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config",
   });
-  assert.deepEqual(await set("maxmemory", "1", "slowlog-max-len"), {
-    error: "ERR wrong number of arguments for 'config|set' command",
+  // An odd count of parameters and values is a syntax error (arity only asks for one pair).
+  assert.deepEqual(await set("maxmemory", "1", "slowlog-max-len"), { error: "ERR syntax error" });
+  assert.deepEqual(await set("timeout", "-1"), {
+    error: "ERR CONFIG SET failed (possibly related to argument 'timeout') - " +
+      "argument must be between 0 and 2147483647 inclusive",
   });
   assert.deepEqual(await h.call(c, "CONFIG", "REWRITE"), {
     error: "ERR The server is running without a config file",
