@@ -60,6 +60,8 @@ export interface CommandSpec {
    * refuse the call before it runs or is queued.
    */
   readonly resolve?: (args: readonly Uint8Array[]) => string;
+  /** Positions of secrets (passwords) in a call, which SLOWLOG and MONITOR show as `(redacted)`. */
+  readonly redact?: (args: readonly Uint8Array[]) => number[];
   /**
    * Syntax after the name in Redis's doc notation (`key value [NX | XX] [key ...]`); COMMAND
    * DOCS turns it into argument docs, which redis-cli shows as hints.

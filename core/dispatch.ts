@@ -81,7 +81,10 @@ export function run(
       return countError(server, e as CommandError);
     }
   }
-  if (server.monitors.size > 0) feedMonitors(server, client, args);
+  // Redis shows no admin command to monitors: they may carry secrets (CONFIG SET requirepass).
+  if (server.monitors.size > 0 && !hasFlag(spec, "admin")) {
+    feedMonitors(server, client, redacted(spec, args));
+  }
   client.lastCommand = name;
   const ctx: CommandContext = { server, client, db: server.keyspace.db(client.dbIndex) };
   // A command that may be slow gets a clock reading of its own: fast ones before it settle.
@@ -230,12 +233,23 @@ function record(
       id: server.slowlogNextId++,
       timeSec: Math.floor(server.now() / 1000),
       durationUs,
-      args: slowlogArgs(args),
+      args: slowlogArgs(redacted(server.table.lookup(args[0] as Uint8Array), args)),
       addr: client.addr,
       name: client.name,
     });
     if (server.slowlog.length > server.config["slowlog-max-len"]) server.slowlog.pop();
   }
+}
+
+const REDACTED = new TextEncoder().encode("(redacted)");
+
+/** `args` with the secrets `spec` knows of replaced by `(redacted)`, as Redis shows them. */
+function redacted(
+  spec: CommandSpec | undefined,
+  args: readonly Uint8Array[],
+): readonly Uint8Array[] {
+  const secrets = spec?.redact?.(args) ?? [];
+  return secrets.length === 0 ? args : args.map((a, i) => secrets.includes(i) ? REDACTED : a);
 }
 
 function countError(server: ServerState, error: CommandError): CommandError {

@@ -8,7 +8,7 @@ import type { CommandContext } from "../command.ts";
 import { type Config, formatParam, type ParamName, PARAMS, setParam } from "../config.ts";
 import { CommandError, errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
-import { text } from "../keys.ts";
+import { keyword, text } from "../keys.ts";
 import { MapReply, OK, Reply } from "../reply.ts";
 import type { ServerState } from "../server_state.ts";
 import { container } from "./container.ts";
@@ -35,6 +35,16 @@ function get(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   return new MapReply(
     NAMES.filter((n) => matched.has(n)).map((n) => [n, formatParam(config, n)]),
   );
+}
+
+/** The values CONFIG SET gives to sensitive parameters (requirepass). */
+function setSecrets(args: readonly Uint8Array[]): number[] {
+  const out: number[] = [];
+  if (keyword(args[1] as Uint8Array) !== "SET") return out;
+  for (let i = 2; i + 1 < args.length; i += 2) {
+    if (keyword(args[i] as Uint8Array) === "REQUIREPASS") out.push(i + 1);
+  }
+  return out;
 }
 
 function set(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
@@ -66,6 +76,7 @@ export const configCommands = [
     group: "server",
     summary: "A container for server configuration commands.",
     since: "2.0.0",
+    redact: setSecrets,
   }, [
     {
       name: "get",

@@ -21,6 +21,18 @@ function checkPassword(ctx: CommandContext, user: string, pass: string): void {
   ctx.client.authenticated = true;
 }
 
+/** HELLO's AUTH username and password, found as `hello()` parses its options. */
+function helloSecrets(args: readonly Uint8Array[]): number[] {
+  const out: number[] = [];
+  for (let i = 2; i < args.length; i++) {
+    const opt = keyword(args[i] as Uint8Array);
+    if (opt === "AUTH" && i + 2 < args.length) out.push(++i, ++i);
+    else if (opt === "SETNAME" && i + 1 < args.length) i++;
+    else break;
+  }
+  return out;
+}
+
 function hello(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   let i = 1;
   if (args.length > 1) {
@@ -91,6 +103,7 @@ export const connectionCommands = [
     group: "connection",
     summary: "Handshakes with the server (protocol version, AUTH, SETNAME).",
     since: "6.0.0",
+    redact: helloSecrets,
     handler: hello,
   }),
   command({
@@ -99,6 +112,7 @@ export const connectionCommands = [
     flags: ["no_auth", "fast"],
     group: "connection",
     summary: "Authenticates the connection.",
+    redact: (args) => args.map((_, i) => i).slice(1),
     handler: (ctx, args) => {
       if (args.length > 3) throw errors.syntax();
       if (args.length === 2 && ctx.server.config.requirepass === "") {

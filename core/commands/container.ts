@@ -28,6 +28,7 @@ export interface ContainerSpec {
   readonly since?: string;
   /** Runs when no subcommand is given (bare `COMMAND`); without it that is an arity error. */
   readonly bare?: Handler;
+  readonly redact?: (args: readonly Uint8Array[]) => number[];
 }
 
 /** Builds the row for a container command from its subcommands (HELP is added). */

@@ -101,3 +101,25 @@ Deno.test("server() MONITOR streams other clients' commands to the monitor", asy
   const line = plain(monitor.pushes[0] ?? null);
   assert.deepEqual(line, { status: '1700000000.500000 [0 127.0.0.1:9000] "ECHO" "hi there"' });
 });
+
+Deno.test("server() SLOWLOG and MONITOR show passwords as (redacted); MONITOR skips admin commands", async () => {
+  const h = new Harness({ "slowlog-log-slower-than": 0 });
+  const monitor = h.client();
+  const c = h.client();
+  await h.call(monitor, "MONITOR");
+  await h.call(c, "AUTH", "default", "pw1");
+  await h.call(c, "HELLO", "2", "SETNAME", "n", "AUTH", "default", "pw2");
+  await h.call(c, "CONFIG", "SET", "maxmemory", "0", "REQUIREPASS", "");
+  const r = "(redacted)";
+  const logged = (await h.call(c, "SLOWLOG", "GET", "3") as unknown[][]).map((e) => e[3]);
+  assert.deepEqual(logged, [
+    ["CONFIG", "SET", "maxmemory", "0", "REQUIREPASS", r],
+    ["HELLO", "2", "SETNAME", "n", "AUTH", r, r],
+    ["AUTH", r, r],
+  ]);
+  const lines = monitor.pushes.map((p) => (plain(p) as { status: string }).status);
+  assert.deepEqual(lines.map((l) => l.replace(/^.*\] /, "")), [
+    `"AUTH" "${r}" "${r}"`,
+    `"HELLO" "2" "SETNAME" "n" "AUTH" "${r}" "${r}"`,
+  ]);
+});
