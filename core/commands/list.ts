@@ -81,20 +81,22 @@ function lrange(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   return list.slice(start, Math.min(end, n - 1) + 1);
 }
 
+// LINDEX and LSET look the key up before they parse the index (LRANGE and LTRIM parse first),
+// as Redis does: a missing key or a wrong type wins over a bad index.
 function lindex(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
-  let index = parseIndexArg(args[2] as Uint8Array);
   const list = readTyped(ctx.db, keyAt(args, 1), "list")?.value;
   if (list === undefined) return null;
+  let index = parseIndexArg(args[2] as Uint8Array);
   if (index < 0) index += list.length;
   return list.at(index) ?? null;
 }
 
 function lset(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
-  let index = parseIndexArg(args[2] as Uint8Array);
   const key = keyAt(args, 1);
   const entry = ctx.db.getTyped(key, "list");
   if (entry === undefined) throw errors.noSuchKey();
   const list = entry.value;
+  let index = parseIndexArg(args[2] as Uint8Array);
   if (index < 0) index += list.length;
   if (index < 0 || index >= list.length) throw errors.indexRange();
   list.set(index, args[3] as Uint8Array);
