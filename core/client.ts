@@ -72,6 +72,13 @@ export class ClientState implements Watcher {
     this.dirty = true;
   }
 
+  /** Ends a transaction: drops the queue and its error flag and forgets the watched keys. */
+  discardTransaction(): void {
+    this.multi = undefined;
+    this.multiFailed = false;
+    this.unwatchAll();
+  }
+
   unwatchAll(): void {
     for (const [db, keys] of this.watched) for (const key of keys) db.unwatch(key, this);
     this.watched.clear();

@@ -29,22 +29,20 @@ export function dispatch(
   }
   const name = spec.name;
   if (!client.authenticated && !hasFlag(spec, "no_auth")) {
-    return countError(server, errors.noAuth());
+    return reject(server, client, name, errors.noAuth());
   }
   // Module commands check their own arity when they run (`run()`): Redis registers them with
   // arity -1, so inside MULTI they are queued and fail within EXEC's reply.
   if (!hasFlag(spec, "module") && !arityFits(spec, args.length)) {
-    if (client.multi !== undefined) client.multiFailed = true;
     server.stat(name).rejected++;
-    return countError(server, errors.arity(name));
+    return reject(server, client, name, errors.arity(name));
   }
   let fullName = name;
   if (spec.resolve !== undefined) {
     try {
       fullName = spec.resolve(args);
     } catch (e) {
-      if (client.multi !== undefined) client.multiFailed = true;
-      return countError(server, e as CommandError);
+      return reject(server, client, name, e as CommandError);
     }
   }
   if (server.persistence?.loading && !hasFlag(spec, "loading")) {
@@ -60,6 +58,22 @@ export function dispatch(
     return QUEUED;
   }
   return run(server, client, spec, args, fullName);
+}
+
+/**
+ * Refuses a command before it runs. Inside MULTI that flags the transaction; a refused EXEC
+ * discards it and says why in Redis's EXECABORT wording (its `execCommandAbort`).
+ */
+function reject(
+  server: ServerState,
+  client: ClientState,
+  name: string,
+  error: CommandError,
+): CommandError {
+  if (client.multi !== undefined) client.multiFailed = true;
+  if (name !== "exec") return countError(server, error);
+  client.discardTransaction();
+  return countError(server, errors.execAbort(error));
 }
 
 /**

@@ -57,6 +57,12 @@ export const errors = {
     new CommandError(
       `ERR unknown subcommand '${clip(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
     ),
+  /** A refused EXEC: the refusal's text after EXECABORT's, less a leading `ERR `. */
+  execAbort: (cause: CommandError) =>
+    new CommandError(
+      `EXECABORT Transaction discarded because of: ${cause.message.replace(/^ERR /, "")}`,
+      cause.kind,
+    ),
   noAuth: () => new CommandError("NOAUTH Authentication required.", "auth"),
   badClientName: () =>
     new CommandError("ERR Client names cannot contain spaces, newlines or special characters."),

@@ -156,9 +156,7 @@ export const connectionCommands = [
     since: "6.2.0",
     handler: (ctx) => {
       const c = ctx.client;
-      c.multi = undefined;
-      c.multiFailed = false;
-      c.unwatchAll();
+      c.discardTransaction();
       c.dbIndex = 0;
       c.protocol = 2;
       c.name = "";

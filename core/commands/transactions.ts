@@ -65,13 +65,6 @@ async function finishAsync(
   return replies;
 }
 
-/** Ends the transaction state (queue, error flag, watched keys). */
-function endTransaction(client: ClientState): void {
-  client.multi = undefined;
-  client.multiFailed = false;
-  client.unwatchAll();
-}
-
 function exec(ctx: CommandContext): Reply | Promise<Reply> {
   const client = ctx.client;
   const queue = client.multi;
@@ -80,7 +73,7 @@ function exec(ctx: CommandContext): Reply | Promise<Reply> {
   // A watched key whose TTL passed counts as changed: reading it expires it, which marks us.
   for (const [db, keys] of client.watched) for (const key of keys) db.get(key);
   const dirty = client.dirty;
-  endTransaction(client);
+  client.discardTransaction();
   if (failed) {
     throw new CommandError("EXECABORT Transaction discarded because of previous errors.");
   }
@@ -138,7 +131,7 @@ export const transactionCommands = [
     since: "2.0.0",
     handler: (ctx) => {
       if (ctx.client.multi === undefined) throw new CommandError("ERR DISCARD without MULTI");
-      endTransaction(ctx.client);
+      ctx.client.discardTransaction();
       return OK;
     },
   }),

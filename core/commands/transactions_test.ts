@@ -112,6 +112,27 @@ Deno.test("exec() aborts after an unknown subcommand or a subcommand's arity err
   });
 });
 
+Deno.test("exec() refused before it runs ends the transaction with EXECABORT and the reason", async () => {
+  const h = new Harness({}, rows);
+  const c = h.client();
+  await h.call(c, "SET", "w", "1");
+  await h.call(c, "WATCH", "w");
+  await h.call(c, "MULTI");
+  await h.call(c, "t.set", "k", "v");
+  assert.deepEqual(await h.call(c, "EXEC", "extra"), {
+    error:
+      "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command",
+  });
+  assert.equal(c.multi, undefined);
+  assert.equal(c.watched.size, 0);
+  assert.deepEqual(await h.call(c, "EXEC"), { error: "ERR EXEC without MULTI" });
+  assert.equal(h.server.keyspace.db(0).size, 1);
+  const locked = new Harness({ requirepass: "pw" }, rows);
+  assert.deepEqual(await locked.call(locked.client(), "EXEC"), {
+    error: "EXECABORT Transaction discarded because of: NOAUTH Authentication required.",
+  });
+});
+
 Deno.test("multi() refuses nesting and watch() refuses to run inside MULTI", async () => {
   const h = new Harness({}, rows);
   const c = h.client();
