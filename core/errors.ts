@@ -49,9 +49,7 @@ export const errors = {
   arity: (name: string) => new CommandError(`ERR wrong number of arguments for '${name}' command`),
   unknownCommand: (name: string, args: string[]) =>
     new CommandError(
-      `ERR unknown command '${clip(name)}', with args beginning with: ${
-        args.slice(0, 20).map((a) => `'${clip(a)}' `).join("")
-      }`,
+      `ERR unknown command '${clip(name)}', with args beginning with: ${argsBeginning(args)}`,
     ),
   unknownSubcommand: (sub: string, cmd: string) =>
     new CommandError(
@@ -103,6 +101,18 @@ export const errors = {
     ),
 } as const;
 
-function clip(text: string): string {
-  return text.length > 128 ? text.slice(0, 128) : text;
+/** User text as Redis's `%.128s` prints it: up to a NUL byte, at most 128 characters. */
+function clip(text: string, max = 128): string {
+  const nul = text.indexOf("\0");
+  return (nul < 0 ? text : text.slice(0, nul)).slice(0, max);
+}
+
+/** Quoted arguments until the list reaches 128 characters, each clipped to what is left. */
+function argsBeginning(args: readonly string[]): string {
+  let out = "";
+  for (const arg of args) {
+    if (out.length >= 128) break;
+    out += `'${clip(arg, 128 - out.length)}' `;
+  }
+  return out;
 }
