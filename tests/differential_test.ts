@@ -1,0 +1,457 @@
+/**
+ * Differential test: the same seeded random command sequences go to Debian's redis-server
+ * (7.0) and to an in-process inferdb, over RESP2 and RESP3 connections (odd and even seeds;
+ * HELLO switches mid-sequence too), and every reply must be identical in type and bytes. The
+ * generator leans on edge cases: wrong types, wrong arity, negative and huge indexes,
+ * non-integer and overflowing numbers, empty strings, binary bytes, missing keys, MULTI/EXEC.
+ * Every 20 commands each key's TYPE and lengths are compared, so a change the servers made
+ * differently shows where it happened.
+ *
+ * Replies that depend on time, a hash seed or randomness are left out or made comparable:
+ * expiries are far-future absolute times or long relative ones, and TTLs are compared by sign
+ * only; hash fields and KEYS are compared sorted; HELLO's server map is not compared; nothing
+ * random, scanned or introspective is sent.
+ *
+ * A mismatch names the seed, the protocol, the step and the command, with the steps before
+ * it. `SEED=n` (or `SEED=n,m,...`) replays sequences, `STEPS=n` makes them longer.
+ */
+import assert from "node:assert/strict";
+import { startRedis } from "./bench/lib.ts";
+import { encodePipeline, RawClient, Wire } from "./helpers/raw_client.ts";
+import { seededRandom } from "./helpers/rng.ts";
+import { startTestServer } from "./helpers/server.ts";
+
+const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
+const STEPS = Number(Deno.env.get("STEPS") ?? 800);
+/** Commands sent per pipelined write. */
+const BATCH = 50;
+
+type Arg = string | Uint8Array;
+type Rng = ReturnType<typeof seededRandom>;
+
+const KEYS: Arg[] = ["a", "b", "c", "d", "", new Uint8Array([0, 255, 13, 10])];
+const VALUES: Arg[] = [
+  "",
+  "0",
+  "1",
+  "-1",
+  "7",
+  "10",
+  "abc",
+  "x",
+  " 1",
+  "1 ",
+  "+1",
+  "01",
+  "-0",
+  "0x10",
+  "1e3",
+  "1.5",
+  "-2.25",
+  "3.0",
+  ".5",
+  "5.",
+  "inf",
+  "-inf",
+  "nan",
+  "9223372036854775807",
+  "-9223372036854775808",
+  "9223372036854775808",
+  "-9223372036854775809",
+  "18446744073709551616",
+  "1.7976931348623157e308",
+  "1e400",
+  "0.1",
+  "1e-5",
+  "-0.0",
+  "1e17",
+  "0.30000000000000004",
+  "00",
+  "-",
+  "1\u0000",
+  "123456789012345678",
+  new Uint8Array([0, 1, 255, 13, 10, 128]),
+  "hello world",
+];
+const INDEXES: Arg[] = [
+  "0",
+  "1",
+  "2",
+  "3",
+  "-1",
+  "-2",
+  "-3",
+  "5",
+  "-5",
+  "100",
+  "-100",
+  "9223372036854775807",
+  "-9223372036854775808",
+  "9223372036854775808",
+  "abc",
+  "1.5",
+  "",
+  " 1",
+];
+const DBS = ["0", "1", "2", "-1", "16", "abc", "9223372036854775808"];
+/**
+ * An absolute expiry far in the future (year 2286). Relative ones are long or invalid: a
+ * millisecond TTL could pass on one server and not yet on the other.
+ */
+const FAR_MS = "9999999999999";
+
+function pick<T>(rng: Rng, items: readonly T[]): T {
+  return items[rng.int(items.length)] as T;
+}
+
+function key(rng: Rng): Arg {
+  return pick(rng, KEYS);
+}
+
+function value(rng: Rng): Arg {
+  return rng.next() < 0.3 ? pick(rng, ["a", "b", "x", "1", "2"]) : pick(rng, VALUES);
+}
+
+function index(rng: Rng): Arg {
+  return rng.next() < 0.6 ? String(rng.int(7) - 3) : pick(rng, INDEXES);
+}
+
+function values(rng: Rng, min: number): Arg[] {
+  return Array.from({ length: min + rng.int(3) }, () => value(rng));
+}
+
+/** SET's options, sometimes repeated or conflicting. */
+function setOptions(rng: Rng): Arg[] {
+  const out: Arg[] = [];
+  const n = rng.int(3);
+  for (let i = 0; i < n; i++) {
+    const option = pick(rng, ["NX", "XX", "GET", "KEEPTTL", "EX", "PX", "EXAT", "PXAT", "nx"]);
+    out.push(option);
+    if (option === "EX" || option === "PX") {
+      out.push(pick(rng, ["100000", "0", "-1", "abc", "9223372036854775807"]));
+    }
+    if (option === "EXAT") out.push(pick(rng, ["9999999999", "0", "abc"]));
+    if (option === "PXAT") out.push(pick(rng, [FAR_MS, "-5"]));
+  }
+  return out;
+}
+
+function getexOptions(rng: Rng): Arg[] {
+  return pick(rng, [
+    [],
+    ["PERSIST"],
+    ["EX", "100000"],
+    ["PX", "0"],
+    ["PXAT", FAR_MS],
+    ["EXAT", "abc"],
+    ["EX"],
+    ["PERSIST", "EX", "5"],
+    ["FOO"],
+  ]);
+}
+
+const end = (rng: Rng) => pick(rng, ["LEFT", "RIGHT", "left", "UP"]);
+
+/** One generator per command family; each returns a command (name first). */
+const GENERATORS: ((rng: Rng) => Arg[])[] = [
+  // strings
+  (r) => ["SET", key(r), value(r), ...setOptions(r)],
+  (r) => ["GET", key(r)],
+  (r) => ["SETNX", key(r), value(r)],
+  (r) => ["SETEX", key(r), pick(r, ["100000", "0", "-3", "x"]), value(r)],
+  (r) => ["PSETEX", key(r), pick(r, ["100000000", "0", "x"]), value(r)],
+  (r) => ["GETSET", key(r), value(r)],
+  (r) => ["GETDEL", key(r)],
+  (r) => ["GETEX", key(r), ...getexOptions(r)],
+  (r) => ["MGET", key(r), key(r), key(r)],
+  (r) => ["MSET", ...values(r, 1).flatMap((v) => [key(r), v]), ...(r.next() < 0.1 ? ["odd"] : [])],
+  (r) => ["MSETNX", ...values(r, 1).flatMap((v) => [key(r), v])],
+  (r) => ["STRLEN", key(r)],
+  (r) => ["APPEND", key(r), value(r)],
+  (r) => ["GETRANGE", key(r), index(r), index(r)],
+  (r) => [
+    "SETRANGE",
+    key(r),
+    pick(r, ["0", "1", "3", "10", "-1", "536870912", "9223372036854775807", "x"]),
+    value(r),
+  ],
+  (r) => ["INCR", key(r)],
+  (r) => ["DECR", key(r)],
+  (r) => ["INCRBY", key(r), value(r)],
+  (r) => ["DECRBY", key(r), value(r)],
+  (r) => ["INCRBYFLOAT", key(r), value(r)],
+  // hashes
+  (r) => ["HSET", key(r), ...values(r, 1).flatMap((v) => [pick(r, ["f", "g", "", "1"]), v])],
+  (r) => ["HMSET", key(r), "f", value(r), ...(r.next() < 0.2 ? ["g"] : [])],
+  (r) => ["HSETNX", key(r), pick(r, ["f", "g"]), value(r)],
+  (r) => ["HGET", key(r), pick(r, ["f", "g", "h", ""])],
+  (r) => ["HMGET", key(r), "f", "g", "zz"],
+  (r) => ["HGETALL", key(r)],
+  (r) => ["HKEYS", key(r)],
+  (r) => ["HVALS", key(r)],
+  (r) => ["HDEL", key(r), pick(r, ["f", "g", "1"]), pick(r, ["g", "zz"])],
+  (r) => ["HEXISTS", key(r), pick(r, ["f", "g"])],
+  (r) => ["HLEN", key(r)],
+  (r) => ["HSTRLEN", key(r), pick(r, ["f", "g", "zz"])],
+  (r) => ["HINCRBY", key(r), pick(r, ["f", "n", "1"]), value(r)],
+  (r) => ["HINCRBYFLOAT", key(r), pick(r, ["f", "n", "1"]), value(r)],
+  // lists
+  (r) => [pick(r, ["LPUSH", "RPUSH", "LPUSHX", "RPUSHX"]), key(r), ...values(r, 1)],
+  (r) => [pick(r, ["LPOP", "RPOP"]), key(r), ...(r.next() < 0.4 ? [index(r)] : [])],
+  (r) => ["LLEN", key(r)],
+  (r) => ["LRANGE", key(r), index(r), index(r)],
+  (r) => ["LINDEX", key(r), index(r)],
+  (r) => ["LSET", key(r), index(r), value(r)],
+  (r) => ["LREM", key(r), index(r), value(r)],
+  (r) => ["LTRIM", key(r), index(r), index(r)],
+  (r) => ["LINSERT", key(r), pick(r, ["BEFORE", "AFTER", "after", "MIDDLE"]), value(r), value(r)],
+  (r) => ["RPOPLPUSH", key(r), key(r)],
+  (r) => ["LMOVE", key(r), key(r), end(r), end(r)],
+  (r) => ["LPOS", key(r), value(r), ...lposOptions(r)],
+  // keys
+  (
+    r,
+  ) => [pick(r, ["DEL", "UNLINK", "EXISTS", "TOUCH"]), key(r), ...(r.next() < 0.5 ? [key(r)] : [])],
+  (r) => ["TYPE", key(r)],
+  (r) => [pick(r, ["RENAME", "RENAMENX"]), key(r), key(r)],
+  (
+    r,
+  ) => ["COPY", key(r), key(r), ...pick(r, [[], ["REPLACE"], ["DB", pick(r, DBS)], ["DB"], ["X"]])],
+  (r) => ["PERSIST", key(r)],
+  (
+    r,
+  ) => [
+    "PEXPIREAT",
+    key(r),
+    pick(r, [FAR_MS, "0", "x"]),
+    ...pick(r, [[], ["NX"], ["XX"], ["GT"], ["LT"], ["NX", "XX"]]),
+  ],
+  (r) => ["EXPIREAT", key(r), pick(r, ["9999999999", "1"]), ...pick(r, [[], ["NX"], ["GT"]])],
+  (r) => [
+    pick(r, ["EXPIRE", "PEXPIRE"]),
+    key(r),
+    pick(r, ["100000000", "0", "-1", "x", "9223372036854775807", "-9223372036854775808"]),
+    ...pick(r, [[], [], ["NX"], ["XX"], ["GT"], ["LT"], ["GT", "LT"], ["nx", "xx"], ["ZZ"]]),
+  ],
+  (r) => ["SETEX", key(r), pick(r, ["9223372036854775807", "9223372036854775", "1.5"]), "v"],
+  (r) => ["SET", key(r), value(r), "GET", ...pick(r, [[], ["NX"], ["XX"], ["KEEPTTL"]])],
+  (r) => [pick(r, ["TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"]), key(r)],
+  () => ["DBSIZE"],
+  (r) => ["SELECT", pick(r, DBS)],
+  (r) => ["MOVE", key(r), pick(r, DBS)],
+  (r) => ["SWAPDB", pick(r, DBS), pick(r, DBS)],
+  (r) => ["KEYS", pick(r, ["*", "?", "[a-c]", "a*", "\\*", "[", ""])],
+  (r) => ["FLUSHDB", ...(r.next() < 0.3 ? [pick(r, ["ASYNC", "SYNC", "LAZY"])] : [])],
+  // connection
+  (r) => [
+    "HELLO",
+    ...pick(r, [["2"], ["3"], ["4"], ["0"], ["x"], ["3", "SETNAME", "nm"], [
+      "2",
+      "SETNAME",
+      "a b",
+    ]]),
+    ...(r.next() < 0.1 ? pick(r, [["AUTH", "u", "p"], ["AUTH", "default"], ["FOO"]]) : []),
+  ],
+  (r) => [pick(r, ["PING", "ECHO"]), value(r)],
+  (r) => ["NOPE", value(r)],
+  // transactions
+  (r) => [pick(r, ["MULTI", "MULTI", "EXEC", "DISCARD"])],
+  (r) => [pick(r, ["WATCH", "UNWATCH"]), key(r)],
+  (r) => ["RPUSH", key(r), ...Array.from({ length: 150 }, (_, i) => String(i % 7))],
+  (r) => ["APPEND", key(r), "z".repeat(pick(r, [60, 70, 5000]))],
+];
+
+/**
+ * LPOS's options. `RANK -9223372036854775808` is left out: Redis 7.0 negates it with signed
+ * overflow and answers the first match from the tail (7.2 refuses it as out of range); inferdb
+ * answers that there is no 2^63rd match.
+ */
+function lposOptions(rng: Rng): Arg[] {
+  const out: Arg[] = [];
+  const n = rng.int(3);
+  for (let i = 0; i < n; i++) {
+    const option = pick(rng, ["RANK", "COUNT", "MAXLEN", "rank"]);
+    const values = ["0", "1", "2", "-1", "-2", "x", "9223372036854775807"];
+    if (option === "COUNT" || option === "MAXLEN") values.push("-9223372036854775808");
+    out.push(option, pick(rng, values));
+  }
+  return out;
+}
+
+/**
+ * `count` commands with every key's TYPE and length checked after every 20, so that a change
+ * that two servers made differently shows near where it happened, not only when it is read.
+ */
+function sequence(rng: Rng, count: number): Arg[][] {
+  const out: Arg[][] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(command(rng));
+    if (i % 20 === 19) {
+      for (const k of KEYS) out.push(["TYPE", k], ["STRLEN", k], ["LLEN", k], ["HLEN", k]);
+    }
+  }
+  return out;
+}
+
+/** A command, sometimes with an argument dropped or added to probe arity checks. */
+function command(rng: Rng): Arg[] {
+  const cmd = pick(rng, GENERATORS)(rng);
+  if (rng.next() < 0.1) cmd[0] = String(cmd[0]).toLowerCase();
+  const roll = rng.next();
+  if (roll < 0.04 && cmd.length > 1) return cmd.slice(0, -1);
+  if (roll < 0.07) return [...cmd, "extra"];
+  return cmd;
+}
+
+/** A canonical text form of a reply: the type and the exact bytes of every part. */
+function show(reply: Wire): string {
+  if (reply === null) return "null";
+  if (typeof reply === "number" || typeof reply === "bigint") return `:${reply}`;
+  if (typeof reply === "string") return JSON.stringify(reply);
+  if (Array.isArray(reply)) return `[${reply.map(show).join(", ")}]`;
+  if ("bytes" in reply) return `$${JSON.stringify(new TextDecoder("latin1").decode(reply.bytes))}`;
+  if ("map" in reply) return `%{${reply.map.map(([k, v]) => `${show(k)}: ${show(v)}`).join(", ")}}`;
+  if ("set" in reply) return `~[${reply.set.map(show).join(", ")}]`;
+  if ("push" in reply) return `>[${reply.push.map(show).join(", ")}]`;
+  return JSON.stringify(reply);
+}
+
+/** A remaining or absolute TTL depends on when it was set; only its sign is compared. */
+function timeless(reply: Wire): Wire {
+  return typeof reply === "number" && reply > 0 ? 1 : reply;
+}
+
+/**
+ * Redis lists a hash's fields in insertion order only while the hash is a listpack (fields of
+ * at most 64 bytes, counters grow past that); a hash table's order depends on a per-process
+ * seed. Fields and values are compared in sorted order.
+ */
+function unordered(reply: Wire): Wire {
+  const sorted = (items: Wire[]) => [...items].sort((x, y) => show(x) < show(y) ? -1 : 1);
+  if (Array.isArray(reply)) return sorted(reply);
+  if (reply === null || typeof reply !== "object" || !("map" in reply)) return reply;
+  return { map: [...reply.map].sort((x, y) => show(x[0]) < show(y[0]) ? -1 : 1) };
+}
+
+/** HELLO's reply names the server and its version: only errors are compared. */
+function hello(reply: Wire): Wire {
+  return reply !== null && typeof reply === "object" && "error" in reply ? reply : "hello";
+}
+
+/** HGETALL's RESP2 pairs, sorted by field. */
+function unorderedPairs(reply: Wire): Wire {
+  if (!Array.isArray(reply)) return unordered(reply);
+  const pairs: Wire[] = [];
+  for (let i = 0; i < reply.length; i += 2) pairs.push([reply[i] ?? null, reply[i + 1] ?? null]);
+  return unordered(pairs);
+}
+
+/** How the replies of some commands are made comparable (see the functions). */
+const NORMALIZE = new Map<string, (reply: Wire) => Wire>([
+  ["TTL", timeless],
+  ["PTTL", timeless],
+  ["EXPIRETIME", timeless],
+  ["PEXPIRETIME", timeless],
+  ["HGETALL", unorderedPairs],
+  ["HKEYS", unordered],
+  ["HVALS", unordered],
+  ["KEYS", unordered],
+  ["HELLO", hello],
+]);
+
+const identity = (reply: Wire) => reply;
+
+/**
+ * Tracks MULTI from the reference's replies, so that the replies inside an EXEC reply are
+ * made comparable like the same replies outside one.
+ */
+class Normalizer {
+  private queued: ((reply: Wire) => Wire)[] | undefined;
+
+  /** The reply to `cmd` made comparable (the same for both servers' replies). */
+  apply(cmd: readonly Arg[], reply: Wire): Wire {
+    const name = String(cmd[0]).toUpperCase();
+    const queued = this.queued;
+    if (queued === undefined) return (NORMALIZE.get(name) ?? identity)(reply);
+    if (name !== "EXEC" || !Array.isArray(reply)) return reply;
+    return reply.map((r, i) => (queued[i] ?? identity)(r));
+  }
+
+  /** Follows the reference's transaction state after `cmd` and its reply. */
+  step(cmd: readonly Arg[], reference: Wire): void {
+    const name = String(cmd[0]).toUpperCase();
+    const status = typeof reference === "object" && reference !== null && "status" in reference
+      ? reference.status
+      : undefined;
+    if (name === "MULTI" && status === "OK") this.queued = [];
+    else if (name === "EXEC" || name === "DISCARD") this.queued = undefined;
+    else if (status === "QUEUED") this.queued?.push(NORMALIZE.get(name) ?? identity);
+  }
+}
+
+function describe(cmd: readonly Arg[]): string {
+  return cmd.map((a) => JSON.stringify(typeof a === "string" ? a : Array.from(a))).join(" ");
+}
+
+async function connect(port: number, resp3: boolean): Promise<RawClient> {
+  const client = await RawClient.connect(port);
+  client.binary = true;
+  // HELLO's reply names the server and its version, so it is not compared.
+  if (resp3) await client.call("HELLO", "3");
+  await client.call("FLUSHALL");
+  return client;
+}
+
+async function run(client: RawClient, commands: readonly Arg[][]): Promise<Wire[]> {
+  await client.send(encodePipeline(commands));
+  const replies: Wire[] = [];
+  for (let i = 0; i < commands.length; i++) replies.push(await client.read());
+  return replies;
+}
+
+async function compareSeed(seed: number, redisPort: number, ourPort: number): Promise<void> {
+  const rng = seededRandom(seed);
+  const resp3 = seed % 2 === 0;
+  const commands = sequence(rng, STEPS);
+  const redis = await connect(redisPort, resp3);
+  const ours = await connect(ourPort, resp3);
+  const mask = new Normalizer();
+  /** The steps before a mismatch, with the reference's replies, to read it without a replay. */
+  const recent: string[] = [];
+  try {
+    for (let at = 0; at < commands.length; at += BATCH) {
+      const batch = commands.slice(at, at + BATCH);
+      const [expected, actual] = [await run(redis, batch), await run(ours, batch)];
+      batch.forEach((cmd, i) => {
+        const reference = expected[i] as Wire;
+        const want = show(mask.apply(cmd, reference));
+        const got = show(mask.apply(cmd, actual[i] as Wire));
+        mask.step(cmd, reference);
+        assert.equal(
+          got,
+          want,
+          `seed ${seed} (RESP${resp3 ? 3 : 2}) step ${at + i}: ${describe(cmd)}\n` +
+            `  redis:   ${want}\n  inferdb: ${got}\n  after:\n${recent.join("\n")}`,
+        );
+        recent.push(`    ${at + i}: ${describe(cmd)} -> ${want}`);
+        if (recent.length > 40) recent.shift();
+      });
+    }
+  } finally {
+    redis.close();
+    ours.close();
+  }
+}
+
+Deno.test("seeded random data commands get the same replies from inferdb as from redis-server 7", async () => {
+  const fromEnv = Deno.env.get("SEED");
+  const seeds = fromEnv === undefined ? SEEDS : fromEnv.split(",").map(Number);
+  const redis = await startRedis();
+  const server = await startTestServer();
+  try {
+    for (const seed of seeds) await compareSeed(seed, redis.port, server.port);
+  } finally {
+    await server.close();
+    await redis.stop();
+  }
+});
