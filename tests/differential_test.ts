@@ -278,16 +278,29 @@ function lposOptions(rng: Rng): Arg[] {
   return out;
 }
 
+/** One command and which of the two clients sends it. */
+interface Step {
+  readonly client: 0 | 1;
+  readonly args: Arg[];
+}
+
 /**
- * `count` commands with every key's TYPE and length checked after every 20, so that a change
- * that two servers made differently shows near where it happened, not only when it is read.
+ * `count` commands from two clients taking turns in runs (WATCH, MULTI and SELECT are per
+ * client), with every key's TYPE and lengths checked after every 20, so that a change that
+ * the two servers made differently shows near where it happened, not only when it is read.
  */
-function sequence(rng: Rng, count: number): Arg[][] {
-  const out: Arg[][] = [];
+function sequence(rng: Rng, count: number): Step[] {
+  const out: Step[] = [];
+  let client: 0 | 1 = 0;
   for (let i = 0; i < count; i++) {
-    out.push(command(rng));
+    if (rng.next() < 0.1) client = client === 0 ? 1 : 0;
+    out.push({ client, args: command(rng) });
     if (i % 20 === 19) {
-      for (const k of KEYS) out.push(["TYPE", k], ["STRLEN", k], ["LLEN", k], ["HLEN", k]);
+      for (const k of KEYS) {
+        for (const name of ["TYPE", "STRLEN", "LLEN", "HLEN"]) {
+          out.push({ client, args: [name, k] });
+        }
+      }
     }
   }
   return out;
@@ -409,37 +422,65 @@ async function run(client: RawClient, commands: readonly Arg[][]): Promise<Wire[
   return replies;
 }
 
-async function compareSeed(seed: number, redisPort: number, ourPort: number): Promise<void> {
-  const rng = seededRandom(seed);
-  const resp3 = seed % 2 === 0;
-  const commands = sequence(rng, STEPS);
+/** One client's connections to both servers, and how its replies are made comparable. */
+interface Pair {
+  readonly redis: RawClient;
+  readonly ours: RawClient;
+  readonly mask: Normalizer;
+  readonly resp: 2 | 3;
+}
+
+async function connectPair(redisPort: number, ourPort: number, resp3: boolean): Promise<Pair> {
   const redis = await connect(redisPort, resp3);
   const ours = await connect(ourPort, resp3);
-  const mask = new Normalizer();
+  return { redis, ours, mask: new Normalizer(), resp: resp3 ? 3 : 2 };
+}
+
+/** The steps from `at` sent by the same client, at most BATCH of them. */
+function runFrom(steps: readonly Step[], at: number): Step[] {
+  const client = steps[at]?.client;
+  let end = at;
+  while (end < steps.length && end - at < BATCH && steps[end]?.client === client) end++;
+  return steps.slice(at, end);
+}
+
+async function compareSeed(seed: number, redisPort: number, ourPort: number): Promise<void> {
+  const rng = seededRandom(seed);
+  const steps = sequence(rng, STEPS);
+  const pairs: Pair[] = [];
   /** The steps before a mismatch, with the reference's replies, to read it without a replay. */
   const recent: string[] = [];
   try {
-    for (let at = 0; at < commands.length; at += BATCH) {
-      const batch = commands.slice(at, at + BATCH);
-      const [expected, actual] = [await run(redis, batch), await run(ours, batch)];
-      batch.forEach((cmd, i) => {
+    // The first client speaks RESP3 for even seeds, the second the other protocol.
+    pairs.push(await connectPair(redisPort, ourPort, seed % 2 === 0));
+    pairs.push(await connectPair(redisPort, ourPort, seed % 2 === 1));
+    for (let at = 0; at < steps.length;) {
+      const batch = runFrom(steps, at);
+      const pair = pairs[batch[0]?.client ?? 0] as Pair;
+      const commands = batch.map((step) => step.args);
+      const [expected, actual] = [await run(pair.redis, commands), await run(pair.ours, commands)];
+      commands.forEach((cmd, i) => {
         const reference = expected[i] as Wire;
-        const want = show(mask.apply(cmd, reference));
-        const got = show(mask.apply(cmd, actual[i] as Wire));
-        mask.step(cmd, reference);
+        const want = show(pair.mask.apply(cmd, reference));
+        const got = show(pair.mask.apply(cmd, actual[i] as Wire));
+        pair.mask.step(cmd, reference);
+        const where = `${at + i} (client ${batch[0]?.client}, RESP${pair.resp})`;
         assert.equal(
           got,
           want,
-          `seed ${seed} (RESP${resp3 ? 3 : 2}) step ${at + i}: ${describe(cmd)}\n` +
+          `seed ${seed} step ${where}: ${describe(cmd)}\n` +
             `  redis:   ${want}\n  inferdb: ${got}\n  after:\n${recent.join("\n")}`,
         );
-        recent.push(`    ${at + i}: ${describe(cmd)} -> ${want}`);
+        recent.push(`    ${where}: ${describe(cmd)} -> ${want}`);
         if (recent.length > 40) recent.shift();
       });
+      at += batch.length;
     }
   } finally {
-    redis.close();
-    ours.close();
+    for (const pair of pairs) {
+      pair.redis.close();
+      pair.ours.close();
+    }
   }
 }
 
