@@ -9,8 +9,9 @@
  *
  * Replies that depend on time, a hash seed or randomness are left out or made comparable:
  * expiries are far-future absolute times or long relative ones, and TTLs are compared by sign
- * only; hash fields and KEYS are compared sorted; HELLO's server map is not compared; nothing
- * random, scanned or introspective is sent.
+ * only; hash fields (HGETALL, HKEYS, HVALS, HSCAN's single page) and KEYS are compared
+ * sorted; HELLO's server map is not compared; nothing random is sent, no SCAN, and of OBJECT
+ * only FREQ and the errors.
  *
  * A mismatch names the seed, the protocol, the step and the command, with the steps before
  * it. `SEED=n` (or `SEED=n,m,...`) replays sequences, `STEPS=n` makes them longer.
@@ -92,8 +93,12 @@ const INDEXES: Arg[] = [
   "1.5",
   "",
   " 1",
+  "+1",
+  "-0",
+  "01",
+  "1e2",
 ];
-const DBS = ["0", "1", "2", "-1", "16", "abc", "9223372036854775808"];
+const DBS = ["0", "1", "2", "-1", "16", "abc", "9223372036854775808", "+1", "01", " 1"];
 /**
  * An absolute expiry far in the future (year 2286). Relative ones are long or invalid: a
  * millisecond TTL could pass on one server and not yet on the other.
@@ -181,7 +186,9 @@ const GENERATORS: ((rng: Rng) => Arg[])[] = [
   (r) => ["DECRBY", key(r), value(r)],
   (r) => ["INCRBYFLOAT", key(r), value(r)],
   // hashes
-  (r) => ["HSET", key(r), ...values(r, 1).flatMap((v) => [pick(r, ["f", "g", "", "1"]), v])],
+  (
+    r,
+  ) => ["HSET", key(r), ...values(r, 1).flatMap((v) => [pick(r, ["f", "g", "", "1", "\r\n"]), v])],
   (r) => ["HMSET", key(r), "f", value(r), ...(r.next() < 0.2 ? ["g"] : [])],
   (r) => ["HSETNX", key(r), pick(r, ["f", "g"]), value(r)],
   (r) => ["HGET", key(r), pick(r, ["f", "g", "h", ""])],
@@ -237,6 +244,18 @@ const GENERATORS: ((rng: Rng) => Arg[])[] = [
   (r) => ["SET", key(r), value(r), "GET", ...pick(r, [[], ["NX"], ["XX"], ["KEEPTTL"]])],
   (r) => [pick(r, ["TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"]), key(r)],
   () => ["DBSIZE"],
+  // OBJECT ENCODING names inferdb's closest representation (see object.ts), REFCOUNT counts
+  // Redis's own references (a value queued in MULTI has two) and HELP's text is inferdb's own,
+  // so only the errors and FREQ are compared.
+  (r) => ["OBJECT", pick(r, ["FREQ", "NOPE", "freq"]), key(r)],
+  (
+    r,
+  ) => [
+    "HSCAN",
+    key(r),
+    pick(r, ["0", "x", "-1"]),
+    ...pick(r, [[], ["COUNT", "0"], ["MATCH", "f*"], ["COUNT", "x"]]),
+  ],
   (r) => ["SELECT", pick(r, DBS)],
   (r) => ["MOVE", key(r), pick(r, DBS)],
   (r) => ["SWAPDB", pick(r, DBS), pick(r, DBS)],
@@ -359,6 +378,12 @@ function unorderedPairs(reply: Wire): Wire {
   return unordered(pairs);
 }
 
+/** HSCAN's page sorted like HGETALL (hashes here have too few fields for a second page). */
+function unorderedPage(reply: Wire): Wire {
+  if (!Array.isArray(reply) || reply.length !== 2) return reply;
+  return [reply[0] ?? null, unorderedPairs(reply[1] ?? null)];
+}
+
 /** How the replies of some commands are made comparable (see the functions). */
 const NORMALIZE = new Map<string, (reply: Wire) => Wire>([
   ["TTL", timeless],
@@ -369,6 +394,7 @@ const NORMALIZE = new Map<string, (reply: Wire) => Wire>([
   ["HKEYS", unordered],
   ["HVALS", unordered],
   ["KEYS", unordered],
+  ["HSCAN", unorderedPage],
   ["HELLO", hello],
 ]);
 
@@ -379,7 +405,7 @@ const identity = (reply: Wire) => reply;
  * made comparable like the same replies outside one.
  */
 class Normalizer {
-  private queued: ((reply: Wire) => Wire)[] | undefined;
+  private queued: { cmd: readonly Arg[]; normalize: (reply: Wire) => Wire }[] | undefined;
 
   /** The reply to `cmd` made comparable (the same for both servers' replies). */
   apply(cmd: readonly Arg[], reply: Wire): Wire {
@@ -387,7 +413,15 @@ class Normalizer {
     const queued = this.queued;
     if (queued === undefined) return (NORMALIZE.get(name) ?? identity)(reply);
     if (name !== "EXEC" || !Array.isArray(reply)) return reply;
-    return reply.map((r, i) => (queued[i] ?? identity)(r));
+    return reply.map((r, i) => (queued[i]?.normalize ?? identity)(r));
+  }
+
+  /** The queued command whose replies in two EXEC replies differ first, for a mismatch. */
+  firstDifference(want: Wire, got: Wire): string {
+    if (this.queued === undefined || !Array.isArray(want) || !Array.isArray(got)) return "";
+    const i = want.findIndex((w, j) => show(w) !== show(got[j] ?? null));
+    const cmd = this.queued[i]?.cmd;
+    return cmd === undefined ? "" : `\n  first difference: queued #${i}: ${describe(cmd)}`;
   }
 
   /** Follows the reference's transaction state after `cmd` and its reply. */
@@ -398,7 +432,9 @@ class Normalizer {
       : undefined;
     if (name === "MULTI" && status === "OK") this.queued = [];
     else if (name === "EXEC" || name === "DISCARD") this.queued = undefined;
-    else if (status === "QUEUED") this.queued?.push(NORMALIZE.get(name) ?? identity);
+    else if (status === "QUEUED") {
+      this.queued?.push({ cmd, normalize: NORMALIZE.get(name) ?? identity });
+    }
   }
 }
 
@@ -461,16 +497,18 @@ async function compareSeed(seed: number, redisPort: number, ourPort: number): Pr
       const [expected, actual] = [await run(pair.redis, commands), await run(pair.ours, commands)];
       commands.forEach((cmd, i) => {
         const reference = expected[i] as Wire;
-        const want = show(pair.mask.apply(cmd, reference));
-        const got = show(pair.mask.apply(cmd, actual[i] as Wire));
-        pair.mask.step(cmd, reference);
+        const wantReply = pair.mask.apply(cmd, reference);
+        const gotReply = pair.mask.apply(cmd, actual[i] as Wire);
+        const [want, got] = [show(wantReply), show(gotReply)];
         const where = `${at + i} (client ${batch[0]?.client}, RESP${pair.resp})`;
         assert.equal(
           got,
           want,
           `seed ${seed} step ${where}: ${describe(cmd)}\n` +
-            `  redis:   ${want}\n  inferdb: ${got}\n  after:\n${recent.join("\n")}`,
+            `  redis:   ${want}\n  inferdb: ${got}` +
+            `${pair.mask.firstDifference(wantReply, gotReply)}\n  after:\n${recent.join("\n")}`,
         );
+        pair.mask.step(cmd, reference);
         recent.push(`    ${where}: ${describe(cmd)} -> ${want}`);
         if (recent.length > 40) recent.shift();
       });
