@@ -200,10 +200,13 @@ export class Db {
     if (set !== undefined) { for (const w of set) w.markDirty(); }
   }
 
-  /** Marks the watchers of keys that exist here or in `other` (SWAPDB). */
-  touchWatched(other: Db): void {
+  /**
+   * Marks the watchers of keys that exist here or in `other` (SWAPDB's other database), as
+   * Redis's touchAllWatchedKeysInDb: emptying or swapping a database changes no missing key.
+   */
+  touchWatched(other?: Db): void {
     for (const [key, set] of this.watchers) {
-      if (!this.entries.has(key) && !other.entries.has(key)) continue;
+      if (!this.entries.has(key) && other?.entries.has(key) !== true) continue;
       for (const w of set) w.markDirty();
     }
   }
@@ -224,8 +227,8 @@ export class Db {
   }
 
   flush(): void {
+    this.touchWatched();
     for (const key of this.entries.keys()) this.remove(key);
-    for (const set of this.watchers.values()) for (const w of set) w.markDirty();
     this.keyspace.changes++;
   }
 

@@ -217,6 +217,19 @@ Deno.test("exec() is aborted by FLUSHALL from another client", async () => {
   assert.equal(await h.call(a, "EXEC"), null);
 });
 
+Deno.test("exec() is not aborted by FLUSHDB or FLUSHALL when the watched key did not exist", async () => {
+  const h = new Harness({}, rows);
+  const a = h.client();
+  const b = h.client();
+  await h.call(b, "t.set", "other", "v");
+  await h.call(a, "WATCH", "missing");
+  await h.call(b, "FLUSHDB");
+  await h.call(b, "FLUSHALL");
+  await h.call(a, "MULTI");
+  await h.call(a, "PING");
+  assert.deepEqual(await h.call(a, "EXEC"), [{ status: "PONG" }]);
+});
+
 Deno.test("dispatch() refuses a no_multi command (SHUTDOWN) inside MULTI", async () => {
   const h = new Harness({}, rows);
   const c = h.client();
