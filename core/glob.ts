@@ -1,7 +1,8 @@
 /**
  * Redis glob patterns (`*`, `?`, `[abc]`, `[^a-z]`, `\x`) over byte strings, as KEYS, SCAN
  * MATCH and CONFIG GET use them. Iterative with backtracking on the last `*`: no recursion,
- * linear-ish on ordinary patterns.
+ * linear-ish on ordinary patterns. Malformed classes read as Redis reads them: `[a-` is an
+ * unclosed class of `a` and `-`, and `[a-]` a range from `a` to `]`.
  */
 
 /** True when `subject` matches `pattern` (both byte strings). */
@@ -49,7 +50,7 @@ function matchOne(p: string, pi: number, ch: string): number {
     if (p[i] === "\\" && i + 1 < p.length) {
       if (p[i + 1] === ch) matched = true;
       i += 2;
-    } else if (p[i + 1] === "-" && i + 2 < p.length && p[i + 2] !== "]") {
+    } else if (p[i + 1] === "-" && i + 2 < p.length) {
       let lo = p[i] as string;
       let hi = p[i + 2] as string;
       if (lo > hi) [lo, hi] = [hi, lo];
@@ -61,5 +62,6 @@ function matchOne(p: string, pi: number, ch: string): number {
     }
   }
   if (negate) matched = !matched;
-  return matched ? i - pi + 1 : 0;
+  // An unclosed class ends with the pattern, as in Redis's stringmatchlen.
+  return matched ? Math.min(i + 1, p.length) - pi : 0;
 }

@@ -26,6 +26,25 @@ Deno.test("globMatch() handles Redis's pattern forms", () => {
   }
 });
 
+Deno.test("globMatch() reads malformed classes as Redis does", () => {
+  const cases: [string, string, boolean][] = [
+    ["[a-", "a", true],
+    ["[a-", "-", true],
+    ["[a-", "b", false],
+    ["[a-]", "_", true],
+    ["[a-]", "a", true],
+    ["[a-]", "b", false],
+    ["[a-]b", "b", true],
+    ["[", "a", false],
+    ["a[", "a[", false],
+    ["[]a]", "a", false],
+    ["[^]", "x", true],
+  ];
+  for (const [pattern, subject, expected] of cases) {
+    assert.equal(globMatch(pattern, subject), expected, `${pattern} ~ ${subject}`);
+  }
+});
+
 Deno.test("globMatch() can ignore case", () => {
   assert.equal(globMatch("MAXMEM*", "maxmemory", true), true);
   assert.equal(globMatch("MAXMEM*", "maxmemory"), false);
