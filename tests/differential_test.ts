@@ -98,6 +98,25 @@ const INDEXES: Arg[] = [
   "01",
   "1e2",
 ];
+const GLOBS = [
+  "*",
+  "?",
+  "[a-c]",
+  "a*",
+  "\\*",
+  "[",
+  "",
+  "[^a]*",
+  "[!a]",
+  "*\\",
+  "[a-",
+  "[]",
+  "[c-a]",
+  "[\\]]",
+  "?*?",
+  "\u0000*",
+  "[]a]",
+];
 const DBS = ["0", "1", "2", "-1", "16", "abc", "9223372036854775808", "+1", "01", " 1"];
 /**
  * An absolute expiry far in the future (year 2286). Relative ones are long or invalid: a
@@ -253,13 +272,15 @@ const GENERATORS: ((rng: Rng) => Arg[])[] = [
   ) => [
     "HSCAN",
     key(r),
-    pick(r, ["0", "x", "-1"]),
+    // Only cursor 0: a hash table's other cursors depend on Redis's per-process hash seed.
+    pick(r, ["0", "x", "18446744073709551616"]),
     ...pick(r, [[], ["COUNT", "0"], ["MATCH", "f*"], ["COUNT", "x"]]),
   ],
   (r) => ["SELECT", pick(r, DBS)],
   (r) => ["MOVE", key(r), pick(r, DBS)],
   (r) => ["SWAPDB", pick(r, DBS), pick(r, DBS)],
-  (r) => ["KEYS", pick(r, ["*", "?", "[a-c]", "a*", "\\*", "[", ""])],
+  (r) => ["KEYS", pick(r, GLOBS)],
+  (r) => ["HSCAN", key(r), "0", "MATCH", pick(r, GLOBS)],
   (r) => ["FLUSHDB", ...(r.next() < 0.3 ? [pick(r, ["ASYNC", "SYNC", "LAZY"])] : [])],
   // connection
   (r) => ["HELLO", ...helloArgs(r)],
@@ -339,7 +360,7 @@ function command(rng: Rng): Arg[] {
   if (rng.next() < 0.1) cmd[0] = String(cmd[0]).toLowerCase();
   const roll = rng.next();
   if (roll < 0.04 && cmd.length > 1) return cmd.slice(0, -1);
-  if (roll < 0.07 && cmd[0] !== "HELLO") return [...cmd, "extra"]; // see helloArgs()
+  if (roll < 0.07 && String(cmd[0]).toUpperCase() !== "HELLO") return [...cmd, "extra"]; // see helloArgs()
   return cmd;
 }
 
