@@ -24,8 +24,8 @@ export function dispatch(
   if (first === undefined) return null;
   const spec = server.table.lookup(first);
   if (spec === undefined) {
-    if (client.multi !== undefined) client.multiFailed = true;
-    return countError(server, errors.unknownCommand(text(first), args.slice(1).map(text)));
+    const typed = text(first);
+    return reject(server, client, typed, errors.unknownCommand(typed, args.slice(1).map(text)));
   }
   const name = spec.name;
   if (!client.authenticated && !hasFlag(spec, "no_auth")) {
@@ -49,10 +49,7 @@ export function dispatch(
     return countError(server, errors.loading());
   }
   if (client.multi !== undefined && !TX_CONTROL.has(name)) {
-    if (hasFlag(spec, "no_multi")) {
-      client.multiFailed = true;
-      return countError(server, new CommandError("ERR Command not allowed inside a transaction"));
-    }
+    if (hasFlag(spec, "no_multi")) return reject(server, client, name, errors.notInMulti());
     client.multi.push({ args });
     client.lastCommand = fullName;
     return QUEUED;

@@ -62,6 +62,7 @@ export const errors = {
       cause.kind,
     ),
   noAuth: () => new CommandError("NOAUTH Authentication required.", "auth"),
+  notInMulti: () => new CommandError("ERR Command not allowed inside a transaction"),
   badClientName: () =>
     new CommandError("ERR Client names cannot contain spaces, newlines or special characters."),
   helloNoAuth: () =>
