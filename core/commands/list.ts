@@ -145,7 +145,8 @@ function ltrim(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   return OK;
 }
 
-const lists = { group: "list", firstKey: 1, lastKey: 1, step: 1 } as const;
+/** The table fields every one-key list command shares. */
+export const lists = { group: "list", firstKey: 1, lastKey: 1, step: 1 } as const;
 
 function pushRow(name: string, front: boolean, onlyExisting: boolean) {
   const end = front ? "Prepends" : "Appends";

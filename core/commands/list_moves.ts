@@ -12,7 +12,7 @@ import { keyword } from "../keys.ts";
 import { listBytes } from "../keyspace.ts";
 import type { Reply } from "../reply.ts";
 import { commitAggregate, commitShrunk, keyAt, readTyped } from "./access.ts";
-import { newListEntry } from "./list.ts";
+import { lists, newListEntry } from "./list.ts";
 
 /** LMOVE's LEFT (true) or RIGHT (false). */
 function side(arg: Uint8Array): boolean {
@@ -109,7 +109,6 @@ function lpos(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
 }
 
 const moves = { group: "list", firstKey: 1, lastKey: 2, step: 1 } as const;
-const lists = { group: "list", firstKey: 1, lastKey: 1, step: 1 } as const;
 
 export const listMoveCommands = [
   command({
