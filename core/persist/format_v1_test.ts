@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { crc32 } from "node:zlib";
 import { CommandTable } from "../command.ts";
 import { defaultConfig } from "../config.ts";
-import { Keyspace } from "../keyspace.ts";
+import { hashBytes, Keyspace } from "../keyspace.ts";
 import { ServerState } from "../server_state.ts";
 import { tensorEntryBytes } from "../tensor.ts";
 import {
@@ -24,7 +24,10 @@ import { captureKeyspace, FILE_HEADER_BYTES, saveSnapshotFile } from "./snapshot
 const NOW_MS = 1_700_000_000_000;
 const ctx = { server: new ServerState(defaultConfig(), new CommandTable([])) };
 
-/** Every type, plus tensors from 200 KiB to 2.4 MiB: blob frames of one to three pieces. */
+/**
+ * Every type, plus tensors from 200 KiB to 2.4 MiB (blob frames of one to three pieces), then
+ * a hash whose records outgrow the reader's short read after a body goes to the pool.
+ */
 function bigKeyspace(): Keyspace {
   const ks = new Keyspace(16, () => NOW_MS);
   fillAllTypes(ks, NOW_MS);
@@ -32,6 +35,10 @@ function bigKeyspace(): Keyspace {
     const tensor = sampleTensor("FLOAT", [50 * 1024 * (1 + (i % 4))], i);
     ks.db(1).set(`big:${i}`, { type: "tensor", value: tensor, bytes: tensorEntryBytes(tensor) });
   }
+  const fields = new Map(
+    Array.from({ length: 3000 }, (_, i) => [`field:${i}`, new Uint8Array(8).fill(i)]),
+  );
+  ks.db(2).set("wide", { type: "hash", value: fields, bytes: hashBytes(fields) });
   return ks;
 }
 

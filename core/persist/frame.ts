@@ -25,6 +25,12 @@ export const BLOB_PIECE_BYTES = 1024 * 1024;
 
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * How much the first read after a body handed to the pool asks for: enough for the records
+ * and blob header that usually come next. A whole buffer would also take in the start of the
+ * next large body, which the reader would then copy into its destination on this thread.
+ */
+const READ_AFTER_AHEAD_BYTES = 8 * 1024;
 /** `bodyAhead()` hands a body to the pool when at least this much of it is still unread. */
 const AHEAD_BYTES_MIN = 128 * 1024;
 
@@ -129,6 +135,8 @@ export class FrameReader {
   private end = 0;
   /** File offset of `buffer[end]` (where the file cursor is). */
   private filePos = 0;
+  /** The most the next read asks for (see READ_AFTER_AHEAD_BYTES). */
+  private readBytes = READ_BUFFER_BYTES;
 
   constructor(
     private readonly file: Deno.FsFile,
@@ -218,6 +226,7 @@ export class FrameReader {
     const read = await this.pool.begin(this.filePos, dest.subarray(buffered, n));
     this.filePos = header.offset + FRAME_HEADER_BYTES + n;
     this.file.seekSync(this.filePos, Deno.SeekMode.Start);
+    this.readBytes = READ_AFTER_AHEAD_BYTES;
     const checked = read.complete.then((whole) => {
       if (!whole) throw this.corrupt("unexpected end of file", header.offset, true);
       this.check(header, dest);
@@ -249,11 +258,13 @@ export class FrameReader {
     this.end -= this.start;
     this.start = 0;
     while (this.end < n) {
-      const read = await this.file.read(this.buffer.subarray(this.end));
+      const upTo = Math.min(this.buffer.byteLength, Math.max(n, this.end + this.readBytes));
+      const read = await this.file.read(this.buffer.subarray(this.end, upTo));
       if (read === null) return false;
       this.end += read;
       this.filePos += read;
     }
+    this.readBytes = READ_BUFFER_BYTES;
     return true;
   }
 }
