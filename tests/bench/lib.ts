@@ -1,6 +1,7 @@
 /**
- * Shared pieces for side-by-side benchmarks: free ports, starting inferdb and Debian's
- * redis-server as child processes, per-process CPU and memory from /proc, and ratio tables.
+ * Shared pieces for side-by-side benchmarks: free ports, starting inferdb, Debian's
+ * redis-server and the Deno floor server as child processes, per-process CPU and memory from
+ * /proc, and ratio tables.
  */
 
 const repoRoot = new URL("../../", import.meta.url).pathname;
@@ -97,6 +98,16 @@ export function startRedis(flags: string[] = []): Promise<ServerProcess> {
   );
 }
 
+/** Starts `floor_server.ts`: the least a Deno server can do to store and return blobs. */
+export function startFloor(): Promise<ServerProcess> {
+  const port = freePort();
+  return spawnServer(
+    Deno.execPath(),
+    ["run", "--allow-net", "tests/bench/floor_server.ts", "--port", String(port)],
+    port,
+  );
+}
+
 /** User + system CPU time of a process, in ms. */
 export function cpuMs(pid: number): number {
   const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
@@ -112,13 +123,14 @@ export function memoryKb(pid: number): { rssKb: number; peakKb: number } {
   return { rssKb: field("VmRSS"), peakKb: field("VmHWM") };
 }
 
-/** Prints a table of rows with an inferdb/reference ratio column. */
+/** Prints a table of rows with an ours/reference ratio column (ours is inferdb by default). */
 export function printRatios(
   title: string,
   rows: readonly { name: string; ours: number; reference: number; unit: string }[],
+  [oursColumn, referenceColumn] = ["inferdb", "reference"],
 ): void {
   console.log(`\n## ${title}`);
-  console.log("| case | inferdb | reference | ratio |");
+  console.log(`| case | ${oursColumn} | ${referenceColumn} | ratio |`);
   console.log("| --- | ---: | ---: | ---: |");
   for (const r of rows) {
     console.log(

@@ -5,10 +5,22 @@
  * server (RSS growth per stored tensor, in blob sizes: 1.00 means the received argument became
  * the tensor's storage with no further copy) next to redis-server's SET.
  *
+ * The same SET/GET load also runs against `floor_server.ts`, the least a Deno server can do to
+ * store and return blobs, printed against redis-server: how much of inferdb's gap to
+ * redis-server the runtime itself takes.
+ *
  * Usage: deno run -A tests/bench/tensor_bench.ts [scale]   (scale < 1 for a short run)
  */
 import { encodeCommand } from "../helpers/raw_client.ts";
-import { cpuMs, memoryKb, printRatios, ServerProcess, startInferdb, startRedis } from "./lib.ts";
+import {
+  cpuMs,
+  memoryKb,
+  printRatios,
+  ServerProcess,
+  startFloor,
+  startInferdb,
+  startRedis,
+} from "./lib.ts";
 import { runLoad } from "./resp_load.ts";
 
 const KIB = 1024;
@@ -36,20 +48,21 @@ function floatBlob(bytes: number): Uint8Array {
   return new Uint8Array(values.buffer);
 }
 
-function flavors(inferdb: ServerProcess, redis: ServerProcess): [Flavor, Flavor] {
-  return [
-    {
-      server: inferdb,
-      set: (key, blob) =>
-        encodeCommand(["AI.TENSORSET", key, "FLOAT", blob.length / 4, "BLOB", blob]),
-      get: (key) => encodeCommand(["AI.TENSORGET", key, "BLOB"]),
-    },
-    {
-      server: redis,
-      set: (key, blob) => encodeCommand(["SET", key, blob]),
-      get: (key) => encodeCommand(["GET", key]),
-    },
-  ];
+function tensorFlavor(server: ServerProcess): Flavor {
+  return {
+    server,
+    set: (key, blob) =>
+      encodeCommand(["AI.TENSORSET", key, "FLOAT", blob.length / 4, "BLOB", blob]),
+    get: (key) => encodeCommand(["AI.TENSORGET", key, "BLOB"]),
+  };
+}
+
+function stringFlavor(server: ServerProcess): Flavor {
+  return {
+    server,
+    set: (key, blob) => encodeCommand(["SET", key, blob]),
+    get: (key) => encodeCommand(["GET", key]),
+  };
 }
 
 interface Row {
@@ -59,10 +72,9 @@ interface Row {
   readonly unit: string;
 }
 
-/** Requests/s and server CPU µs per request of one op on each server. */
+/** Requests/s and server CPU µs per request of one op on inferdb, redis-server and the floor. */
 async function measure(
-  inferdb: ServerProcess,
-  redis: ServerProcess,
+  servers: readonly Flavor[],
   options: {
     op: "set" | "get";
     blob: Uint8Array;
@@ -70,10 +82,10 @@ async function measure(
     keyCount: number;
     total: number;
   },
-): Promise<{ rate: Row; cpu: Row }> {
+): Promise<{ rates: number[]; cpus: number[] }> {
   const rates: number[] = [];
   const cpus: number[] = [];
-  for (const flavor of flavors(inferdb, redis)) {
+  for (const flavor of servers) {
     const requests = Array.from(
       { length: options.keyCount },
       (_, k) => options.op === "set" ? flavor.set(`t${k}`, options.blob) : flavor.get(`t${k}`),
@@ -87,33 +99,46 @@ async function measure(
     rates.push(result.perSecond);
     cpus.push(((cpuMs(flavor.server.pid) - cpuBeforeMs) * 1000) / result.requests);
   }
-  const name = `${options.op === "set" ? "TENSORSET vs SET" : "TENSORGET BLOB vs GET"}, ` +
-    `${options.clients} client${options.clients > 1 ? "s" : ""}`;
-  const [ours = 0, reference = 0] = rates;
-  const [oursCpu = 0, referenceCpu = 0] = cpus;
-  const mibPerSec = ((ours * options.blob.length) / MIB).toFixed(0);
-  return {
-    rate: { name: `${name} (${mibPerSec} MiB/s)`, ours, reference, unit: "ops/s" },
-    cpu: { name, ours: oursCpu, reference: referenceCpu, unit: "µs" },
-  };
+  return { rates, cpus };
 }
 
-async function throughput(inferdb: ServerProcess, redis: ServerProcess): Promise<void> {
+async function throughput(servers: readonly [Flavor, Flavor, Flavor]): Promise<void> {
   for (const size of SIZES) {
     const blob = floatBlob(size.bytes);
     const rates: Row[] = [];
     const cpus: Row[] = [];
+    const floor: Row[] = [];
     for (const clients of CLIENTS) {
       const keyCount = Math.max(1, Math.min(clients, Math.floor(STORED_BYTES_MAX / size.bytes)));
       const total = Math.max(clients, Math.round(size.total * scale));
       for (const op of ["set", "get"] as const) {
-        const { rate, cpu } = await measure(inferdb, redis, { op, blob, clients, keyCount, total });
-        rates.push(rate);
-        cpus.push(cpu);
+        const measured = await measure(servers, { op, blob, clients, keyCount, total });
+        const [ours = 0, reference = 0, floorRate = 0] = measured.rates;
+        const [oursCpu = 0, referenceCpu = 0, floorCpu = 0] = measured.cpus;
+        const clientsText = `${clients} client${clients > 1 ? "s" : ""}`;
+        const [command, referenceCommand] = op === "set"
+          ? ["TENSORSET", "SET"]
+          : ["TENSORGET BLOB", "GET"];
+        const name = `${command} vs ${referenceCommand}, ${clientsText}`;
+        const mibPerSec = ((ours * blob.length) / MIB).toFixed(0);
+        rates.push({ name: `${name} (${mibPerSec} MiB/s)`, ours, reference, unit: "ops/s" });
+        cpus.push({ name, ours: oursCpu, reference: referenceCpu, unit: "µs" });
+        const floorName = `${referenceCommand}, ${clientsText}`;
+        floor.push({ name: `${floorName}: requests/s`, ours: floorRate, reference, unit: "ops/s" });
+        floor.push({
+          name: `${floorName}: server CPU per request`,
+          ours: floorCpu,
+          reference: referenceCpu,
+          unit: "µs",
+        });
       }
     }
     printRatios(`FLOAT tensor of ${size.name}: requests/s (higher is better)`, rates);
     printRatios(`FLOAT tensor of ${size.name}: server CPU per request (lower is better)`, cpus);
+    printRatios(`${size.name}: the Deno floor (floor_server.ts) vs redis-server`, floor, [
+      "Deno floor",
+      "redis-server",
+    ]);
   }
 }
 
@@ -140,9 +165,11 @@ async function memoryPerWrite(
 
 const inferdb = await startInferdb();
 const redis = await startRedis();
+const floor = await startFloor();
 try {
   const writes = 4;
-  const [ours, reference] = flavors(inferdb, redis);
+  const ours = tensorFlavor(inferdb);
+  const reference = stringFlavor(redis);
   const o = await memoryPerWrite(ours, writes);
   const r = await memoryPerWrite(reference, writes);
   console.log(
@@ -152,8 +179,9 @@ try {
   console.log("| --- | ---: | ---: |");
   console.log(`| inferdb AI.TENSORSET | ${o.rss.toFixed(2)}× | ${o.peak.toFixed(2)}× |`);
   console.log(`| redis-server SET | ${r.rss.toFixed(2)}× | ${r.peak.toFixed(2)}× |`);
-  await throughput(inferdb, redis);
+  await throughput([ours, reference, stringFlavor(floor)]);
 } finally {
   await inferdb.stop();
   await redis.stop();
+  await floor.stop();
 }
