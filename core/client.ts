@@ -47,6 +47,12 @@ export class ClientState implements Watcher {
     this.authenticated = authenticated;
   }
 
+  /** Connected from this machine's loopback address (Redis's `islocalClient`). */
+  get local(): boolean {
+    const host = this.addr.slice(0, this.addr.lastIndexOf(":"));
+    return host === "127.0.0.1" || host === "::1";
+  }
+
   /**
    * Command timing. -1 (the default): every command reads the clock when it starts. A
    * transport that runs a batch of requests back to back (RESP) sets it to 0 before the batch

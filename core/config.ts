@@ -17,6 +17,11 @@ interface ParamSpec {
   readonly choices?: readonly string[];
   /** Only settable at start-up (CONFIG SET refuses it). */
   readonly immutable?: boolean;
+  /**
+   * CONFIG SET refuses it unless `enable-protected-configs` allows the client (Redis 7's
+   * protected configs: where files are written must not be a remote client's choice).
+   */
+  readonly protected?: boolean;
   /** A string parameter's own validation: the reason it refuses `raw`, if it does. */
   readonly check?: (raw: string) => string | undefined;
 }
@@ -42,8 +47,25 @@ export const PARAMS = {
     help: "HTTP port (0 disables)",
   },
   "requirepass": { kind: "string", default: "", help: "password for AUTH (empty: none)" },
-  "dir": { kind: "string", default: "./data", help: "data directory for snapshots and logs" },
-  "dbfilename": { kind: "string", default: "dump.idb", help: "snapshot file name in dir" },
+  "dir": {
+    kind: "string",
+    default: "./data",
+    protected: true,
+    help: "data directory for snapshots and logs",
+  },
+  "dbfilename": {
+    kind: "string",
+    default: "dump.idb",
+    protected: true,
+    help: "snapshot file name in dir",
+  },
+  "enable-protected-configs": {
+    kind: "enum",
+    default: "no",
+    choices: ["no", "yes", "local"],
+    immutable: true,
+    help: "who may CONFIG SET dir and dbfilename: nobody, anyone, or loopback clients",
+  },
   "save": {
     kind: "string",
     default: "3600 1 300 100 60 10000",
@@ -54,6 +76,7 @@ export const PARAMS = {
   "appendfilename": {
     kind: "string",
     default: "appendonly.aof",
+    immutable: true,
     help: "append-only file name in dir",
   },
   "appendfsync": {
@@ -269,19 +292,27 @@ export function parseBytes(text: string): number | undefined {
   return Number(m[1]) * (scale[unit] ?? 1);
 }
 
+/**
+ * Where a value comes from: start-up (flags, environment) or CONFIG SET from a client on a
+ * loopback address or from elsewhere.
+ */
+export type ParamSource = "startup" | "local" | "remote";
+
 /** Validates and stores one parameter; the error text is Redis's CONFIG SET wording. */
-export function setParam(config: Config, name: string, raw: string, startup = false): void {
+export function setParam(config: Config, name: string, raw: string, source: ParamSource): void {
   const spec: ParamSpec | undefined = (PARAMS as Record<string, ParamSpec>)[name];
   if (spec === undefined) {
     throw new CommandError(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
   }
-  if (spec.immutable && !startup) {
-    throw new CommandError(
-      `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`,
-    );
-  }
   const invalid = (why: string) =>
     new CommandError(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+  if (source !== "startup") {
+    if (spec.immutable) throw invalid("can't set immutable config");
+    const allowed = config["enable-protected-configs"];
+    if (spec.protected && allowed !== "yes" && !(allowed === "local" && source === "local")) {
+      throw invalid("can't set protected config");
+    }
+  }
   let value: number | string | boolean;
   switch (spec.kind) {
     case "int":
@@ -339,7 +370,7 @@ export function parseConfig(
   const config = defaultConfig();
   for (const name of Object.keys(PARAMS)) {
     const value = env(`INFERDB_${name.toUpperCase().replaceAll("-", "_")}`);
-    if (value !== undefined) setParam(config, name, value, true);
+    if (value !== undefined) setParam(config, name, value, "startup");
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -350,7 +381,7 @@ export function parseConfig(
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new CommandError(`ERR missing value for --${name}`);
-    setParam(config, name, value, true);
+    setParam(config, name, value, "startup");
   }
   return config;
 }

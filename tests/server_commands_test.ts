@@ -63,6 +63,11 @@ Deno.test("CONFIG GET/SET round-trips through node-redis with Redis's errors", a
       "maxmemory\n1048576",
     );
     assert.match(await redisCli(server.port, ["CONFIG", "SET", "maxmemory", "x"]), /memory value/);
+    // Where snapshots are written is no client's choice by default, as in Redis 7.
+    assert.match(
+      await redisCli(server.port, ["CONFIG", "SET", "dir", "/tmp"]),
+      /'dir'\) - can't set protected config/,
+    );
   } finally {
     await client.close();
     await server.close();

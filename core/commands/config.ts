@@ -60,7 +60,7 @@ function set(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
       );
     }
     names.push(name);
-    setParam(staged, name, text(args[i + 1] as Uint8Array));
+    setParam(staged, name, text(args[i + 1] as Uint8Array), ctx.client.local ? "local" : "remote");
   }
   for (const name of names as ParamName[]) {
     (server.config as Record<ParamName, unknown>)[name] = staged[name];

@@ -65,6 +65,43 @@ Deno.test("config() SET is all or nothing and uses Redis's error texts", async (
   });
 });
 
+Deno.test("config() SET guards dir and dbfilename as Redis 7's protected configs", async () => {
+  const refused = (name: string) => ({
+    error: `ERR CONFIG SET failed (possibly related to argument '${name}') - ` +
+      "can't set protected config",
+  });
+  const outcomes = async (allow: string) => {
+    const h = new Harness({ "enable-protected-configs": allow, dir: "/data" });
+    const local = h.client("127.0.0.1:50001");
+    const remote = h.client("10.1.2.3:50002");
+    return [
+      await h.call(remote, "CONFIG", "SET", "dir", "/elsewhere"),
+      await h.call(local, "CONFIG", "SET", "dbfilename", "x.idb", "maxmemory", "1mb"),
+      h.server.config.dir,
+      h.server.config.maxmemory,
+    ];
+  };
+  // The default: nobody, and a refused pair leaves the others in the same SET unapplied.
+  assert.deepEqual(await outcomes("no"), [refused("dir"), refused("dbfilename"), "/data", 0]);
+  assert.deepEqual(await outcomes("local"), [refused("dir"), { status: "OK" }, "/data", 1048576]);
+  assert.deepEqual(await outcomes("yes"), [
+    { status: "OK" },
+    { status: "OK" },
+    "/elsewhere",
+    1048576,
+  ]);
+  const h = new Harness();
+  const c = h.client("::1:50003");
+  for (const name of ["enable-protected-configs", "appendfilename"]) {
+    assert.deepEqual(await h.call(c, "CONFIG", "SET", name, "yes"), {
+      error: `ERR CONFIG SET failed (possibly related to argument '${name}') - ` +
+        "can't set immutable config",
+    });
+  }
+  assert.equal(h.client("::1:50004").local, true);
+  assert.equal(h.client("127.0.0.2:50005").local, false);
+});
+
 Deno.test("config() SET save refuses malformed save points and keeps the old value", async () => {
   const h = new Harness({ save: "3600 1" });
   const c = h.client();
