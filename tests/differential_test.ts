@@ -174,6 +174,19 @@ function getexOptions(rng: Rng): Arg[] {
   ]);
 }
 
+function lcsOptions(rng: Rng): Arg[] {
+  return pick(rng, [
+    [],
+    ["LEN"],
+    ["IDX"],
+    ["IDX", "WITHMATCHLEN"],
+    ["idx", "minmatchlen", pick(rng, ["0", "1", "2", "-1", "x"]), "withmatchlen"],
+    ["IDX", "LEN"],
+    ["MINMATCHLEN"],
+    ["FOO"],
+  ]);
+}
+
 const end = (rng: Rng) => pick(rng, ["LEFT", "RIGHT", "left", "UP"]);
 
 /** One generator per command family; each returns a command (name first). */
@@ -193,6 +206,8 @@ const GENERATORS: ((rng: Rng) => Arg[])[] = [
   (r) => ["STRLEN", key(r)],
   (r) => ["APPEND", key(r), value(r)],
   (r) => ["GETRANGE", key(r), index(r), index(r)],
+  (r) => ["SUBSTR", key(r), index(r), index(r)],
+  (r) => ["LCS", key(r), key(r), ...lcsOptions(r)],
   (r) => [
     "SETRANGE",
     key(r),

@@ -1,7 +1,7 @@
 /**
  * String commands that compute with or edit part of a value, with Redis 7 semantics: INCR,
  * DECR, INCRBY, DECRBY, INCRBYFLOAT (exact x87 long double results, as Redis prints them),
- * APPEND, STRLEN, GETRANGE, SETRANGE.
+ * APPEND, STRLEN, GETRANGE (and its old name SUBSTR), SETRANGE, LCS.
  *
  * A stored value is never changed in place where anyone could see it: SETRANGE writes a new
  * buffer, and APPEND only writes past the end of the current view into spare capacity that
@@ -19,11 +19,11 @@ import {
   parseInt64,
   parseInt64Arg,
 } from "../int64.ts";
-import { text } from "../keys.ts";
+import { keyword, text } from "../keys.ts";
 import { addLongDouble, formatLongDouble, INFINITE, parseLongDouble } from "../long_double.ts";
-import type { Reply } from "../reply.ts";
+import { MapReply, type Reply } from "../reply.ts";
 import { asciiBytes, ownedBytes } from "../value_arena.ts";
-import { keyAt, readTyped, stringEntry } from "./access.ts";
+import { keyAt, readEntry, readTyped, stringEntry } from "./access.ts";
 
 const GROW_STEP_BYTES = 1024 * 1024;
 const strings = { group: "string", firstKey: 1, lastKey: 1, step: 1 } as const;
@@ -120,6 +120,109 @@ function setrange(ctx: CommandContext, args: readonly Uint8Array[]): number {
   return value.length;
 }
 
+interface LcsOptions {
+  idx: boolean;
+  len: boolean;
+  withMatchLen: boolean;
+  minMatchLen: Int64;
+}
+
+function lcsOptions(args: readonly Uint8Array[]): LcsOptions {
+  const options: LcsOptions = { idx: false, len: false, withMatchLen: false, minMatchLen: 0 };
+  for (let i = 3; i < args.length; i++) {
+    const word = keyword(args[i] as Uint8Array);
+    if (word === "IDX") options.idx = true;
+    else if (word === "LEN") options.len = true;
+    else if (word === "WITHMATCHLEN") options.withMatchLen = true;
+    else if (word === "MINMATCHLEN" && i + 1 < args.length) {
+      const min = parseInt64Arg(args[++i] as Uint8Array);
+      options.minMatchLen = min < 0 ? 0 : min;
+    } else throw errors.syntax();
+  }
+  if (options.idx && options.len) {
+    throw new CommandError("ERR If you want both the length and indexes, please just use IDX.");
+  }
+  return options;
+}
+
+/** The value of a string key for LCS (a missing key is the empty string). */
+function lcsValue(ctx: CommandContext, args: readonly Uint8Array[], i: number): Uint8Array {
+  const entry = readEntry(ctx.db, keyAt(args, i));
+  if (entry === undefined) return EMPTY;
+  if (entry.type !== "string") {
+    throw new CommandError("ERR The specified keys must contain string values");
+  }
+  return entry.value;
+}
+
+/**
+ * The longest common subsequence of two strings, as Redis's lcsCommand computes it: the full
+ * dynamic-programming table (refused when it would exceed proto-max-bulk-len), then one walk
+ * back from its corner that yields the subsequence and, for IDX, the matching ranges from the
+ * last to the first.
+ */
+function lcs(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  const a = lcsValue(ctx, args, 1);
+  const b = lcsValue(ctx, args, 2);
+  const options = lcsOptions(args);
+  const width = b.length + 1;
+  const cells = (a.length + 1) * width;
+  if (cells * 4 > ctx.server.config["proto-max-bulk-len"]) {
+    throw new CommandError(
+      "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
+    );
+  }
+  // table[i * width + j]: the LCS length of a[0, i) and b[0, j).
+  const table = new Uint32Array(cells);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const at = i * width + j;
+      table[at] = a[i - 1] === b[j - 1]
+        ? (table[at - width - 1] as number) + 1
+        : Math.max(table[at - width] as number, table[at - 1] as number);
+    }
+  }
+  const length = table[cells - 1] as number;
+  if (options.len) return length;
+  const result = new Uint8Array(length);
+  const matches: Reply[] = [];
+  // The range being grown backwards; `aStart === a.length` means none.
+  let aStart = a.length, aEnd = 0, bStart = 0, bEnd = 0;
+  let k = length;
+  for (let i = a.length, j = b.length; i > 0 && j > 0;) {
+    let emit = false;
+    if (a[i - 1] === b[j - 1]) {
+      result[--k] = a[i - 1] as number;
+      if (aStart === a.length) {
+        aStart = aEnd = i - 1;
+        bStart = bEnd = j - 1;
+      } else if (aStart === i && bStart === j) {
+        aStart--;
+        bStart--;
+      } else {
+        emit = true;
+      }
+      if (aStart === 0 || bStart === 0) emit = true;
+      i--;
+      j--;
+    } else {
+      if ((table[(i - 1) * width + j] as number) > (table[i * width + j - 1] as number)) i--;
+      else j--;
+      if (aStart !== a.length) emit = true;
+    }
+    if (emit) {
+      const matchLen = aEnd - aStart + 1;
+      if (options.idx && matchLen >= options.minMatchLen) {
+        const range: Reply[] = [[aStart, aEnd], [bStart, bEnd]];
+        if (options.withMatchLen) range.push(matchLen);
+        matches.push(range);
+      }
+      aStart = a.length;
+    }
+  }
+  return options.idx ? new MapReply([["matches", matches], ["len", length]]) : result;
+}
+
 export const stringEditCommands = [
   counterRow("incr", "Increments the integer value of a key by one.", "key", () => 1),
   counterRow("decr", "Decrements the integer value of a key by one.", "key", () => -1),
@@ -175,6 +278,29 @@ export const stringEditCommands = [
     since: "2.4.0",
     arguments: "key start end",
     handler: getrange,
+  }),
+  command({
+    name: "substr",
+    arity: 4,
+    flags: ["readonly"],
+    ...strings,
+    summary: "Returns a substring from a string value.",
+    since: "1.0.0",
+    arguments: "key start end",
+    handler: getrange,
+  }),
+  command({
+    name: "lcs",
+    arity: -3,
+    flags: ["readonly"],
+    group: "string",
+    firstKey: 1,
+    lastKey: 2,
+    step: 1,
+    summary: "Finds the longest common substring.",
+    since: "7.0.0",
+    arguments: "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]",
+    handler: lcs,
   }),
   command({
     name: "setrange",
