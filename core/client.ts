@@ -47,6 +47,23 @@ export class ClientState implements Watcher {
     this.authenticated = authenticated;
   }
 
+  /**
+   * CLIENT REPLY: "on"; "off" (no replies); "skip-next" (set by CLIENT REPLY SKIP, whose own
+   * reply is dropped) and then "skip" (the next command's reply is dropped too).
+   */
+  replyMode: "on" | "off" | "skip-next" | "skip" = "on";
+
+  /**
+   * Whether the reply of the command that just ran goes out, moving CLIENT REPLY SKIP on by
+   * one command (Redis's CLIENT_REPLY_SKIP_NEXT and CLIENT_REPLY_SKIP flags).
+   */
+  replyGoesOut(): boolean {
+    const mode = this.replyMode;
+    if (mode === "skip-next") this.replyMode = "skip";
+    else if (mode === "skip") this.replyMode = "on";
+    return mode === "on";
+  }
+
   /** Connected from this machine's loopback address (Redis's `islocalClient`). */
   get local(): boolean {
     const host = this.addr.slice(0, this.addr.lastIndexOf(":"));

@@ -174,7 +174,7 @@ export class RespServer {
           client.clockMs = 0;
         }
         writer.protocol = client.protocol;
-        writer.write(reply);
+        if (client.replyGoesOut()) writer.write(reply);
         if (client.closing) break;
         if (writer.pendingBytes >= FLUSH_BYTES) {
           settleTimings(this.server, client);

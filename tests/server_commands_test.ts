@@ -74,6 +74,44 @@ Deno.test("CONFIG GET/SET round-trips through node-redis with Redis's errors", a
   }
 });
 
+Deno.test("CLIENT REPLY OFF, SKIP and ON drop and restore replies as Redis does", async () => {
+  const server = await startTestServer();
+  const c = await RawClient.connect(server.port);
+  try {
+    // The same pipeline gives these bytes on redis-server 7.0.
+    await c.send(encodePipeline([
+      ["SET", "a", "1"],
+      ["CLIENT", "REPLY", "OFF"], // silent, and so is everything up to ON, errors included
+      ["SET", "a", "2"],
+      ["NOPE"],
+      ["CLIENT", "REPLY", "SKIP"], // changes nothing while replies are off
+      ["CLIENT", "REPLY", "ON"],
+      ["GET", "a"],
+      ["CLIENT", "REPLY", "SKIP"], // silent, and drops the next command's reply
+      ["INCR", "a"],
+      ["CLIENT", "REPLY", "SKIP"],
+      ["CLIENT", "REPLY", "SKIP"], // skipped itself, it skips the next one again
+      ["GET", "a"],
+      ["GET", "a"],
+      ["CLIENT", "REPLY", "BAD"],
+      ["PING"],
+    ]));
+    const expected: Wire[] = [
+      { status: "OK" },
+      { status: "OK" },
+      "2",
+      "3",
+      { error: "ERR syntax error" },
+      { status: "PONG" },
+    ];
+    for (const reply of expected) assert.deepEqual(await c.read(), reply);
+    assert.equal(await c.call("GET", "a"), "3");
+  } finally {
+    c.close();
+    await server.close();
+  }
+});
+
 Deno.test("CLIENT LIST shows connections and CLIENT KILL closes one", async () => {
   const server = await startTestServer();
   const a = await RawClient.connect(server.port);

@@ -1,6 +1,6 @@
 /**
  * CLIENT: connection introspection and control (ID, SETNAME, GETNAME, LIST, INFO, KILL,
- * SETINFO, NO-EVICT, NO-TOUCH) with Redis 7's CLIENT LIST line format and error texts.
+ * SETINFO, NO-EVICT, NO-TOUCH, REPLY) with Redis 7's CLIENT LIST line format and error texts.
  * Killing a client only asks its transport to close it after the replies already produced.
  */
 import { parseIntOrUndefined } from "../args.ts";
@@ -174,6 +174,21 @@ function onOff(_ctx: CommandContext, args: readonly Uint8Array[]): Reply {
   return OK;
 }
 
+/**
+ * CLIENT REPLY ON|OFF|SKIP. Only ON answers (OK); OFF and SKIP are silent, and SKIP while
+ * replies are off changes nothing. The transport applies the mode (`replyGoesOut`).
+ */
+function reply(ctx: CommandContext, args: readonly Uint8Array[]): Reply {
+  const client = ctx.client;
+  const mode = keyword(args[2] as Uint8Array);
+  if (mode === "ON") client.replyMode = "on";
+  else if (mode === "OFF") client.replyMode = "off";
+  else if (mode === "SKIP") {
+    if (client.replyMode !== "off") client.replyMode = "skip-next";
+  } else throw errors.syntax();
+  return OK;
+}
+
 export const clientCommands = [
   container({
     name: "client",
@@ -242,6 +257,13 @@ export const clientCommands = [
       summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
       arguments: "<ON | OFF>",
       handler: onOff,
+    },
+    {
+      name: "reply",
+      arity: 3,
+      summary: "Instructs the server whether to reply to commands.",
+      arguments: "<ON | OFF | SKIP>",
+      handler: reply,
     },
   ]),
 ];
