@@ -13,6 +13,8 @@
  * `deno run -A tests/bench/floor_server.ts --port N`
  */
 
+import { closeQuietly, writeAll } from "../../protocol/conn_io.ts";
+
 const RECEIVE_BYTES = 64 * 1024;
 /** A bulk of at least this many bytes is read into a buffer of its own. */
 const OWN_BUFFER_BYTES_MIN = 64 * 1024;
@@ -130,10 +132,6 @@ function reply(request: Uint8Array[] | "inline"): Uint8Array[] {
   return [encoder.encode(`$${found.length}\r\n`), found, CRLF];
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
-}
-
 /**
  * Replies gathered into one reused buffer, without a promise per reply; a large part is queued
  * to be written from its own bytes, in order.
@@ -164,7 +162,7 @@ class ReplyWriter {
 
   async flush(): Promise<void> {
     this.seal();
-    for (const piece of this.queue) await writeAll(this.conn, piece);
+    await writeAll(this.conn, this.queue);
     this.queue.length = 0;
     this.used = this.open = 0;
   }
@@ -190,9 +188,7 @@ async function serve(conn: Deno.TcpConn): Promise<void> {
   } catch {
     // A client that goes away mid-write ends its connection only.
   } finally {
-    try {
-      conn.close();
-    } catch { /* already closed */ }
+    closeQuietly(conn);
   }
 }
 
