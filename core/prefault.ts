@@ -6,61 +6,38 @@
  * MADV_POPULATE_WRITE supplies the same pages in one call for about 0.38 s per GiB, and runs on
  * Deno's blocking thread pool, off the event loop.
  *
- * It goes through FFI on glibc, and only where that can work: Linux, the FFI permission
- * granted, a kernel of 5.14 or later. Anywhere else, or after the first refusal, `prefault`
- * does nothing and the pages fault in as before. The contents never change: the pages come in
- * zero-filled, as they would on first touch.
+ * It goes through glibc (`libc.ts`), and needs a kernel of 5.14 or later. Anywhere else, or
+ * after the first refusal, `prefault` does nothing and the pages fault in as before. The
+ * contents never change: the pages come in zero-filled, as they would on first touch.
  */
+
+import { libc } from "./libc.ts";
 
 /** Linux's MADV_POPULATE_WRITE (since 5.14). */
 const MADV_POPULATE_WRITE = 23;
-/** sysconf's _SC_PAGESIZE on Linux. */
-const SC_PAGESIZE = 30;
 /** Below this a buffer has too few pages to be worth a system call. */
 export const PREFAULT_BYTES_MIN = 256 * 1024;
 
-interface Madvise {
-  madvise(address: Deno.PointerValue, bytes: bigint, advice: number): Promise<number>;
-  readonly pageBytes: bigint;
-}
-
-/** `undefined` until first used; `null` once known to be unavailable. */
-let libc: Madvise | null | undefined;
-
-function open(): Madvise | null {
-  if (Deno.build.os !== "linux") return null;
-  // Asking would prompt on a terminal: an optimisation never asks for a permission.
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-  try {
-    const lib = Deno.dlopen("libc.so.6", {
-      madvise: { parameters: ["pointer", "usize", "i32"], result: "i32", nonblocking: true },
-      sysconf: { parameters: ["i32"], result: "i64" },
-    });
-    const pageBytes = BigInt(lib.symbols.sysconf(SC_PAGESIZE));
-    return pageBytes > 0n ? { madvise: lib.symbols.madvise, pageBytes } : null;
-  } catch {
-    return null; // no glibc
-  }
-}
+/** Set once the kernel has refused: it would refuse every time. */
+let refused = false;
 
 /**
  * Brings in the whole pages of `bytes` (a buffer just allocated, about to be filled) if the
  * platform allows it; resolves to whether it did.
  */
 export async function prefault(bytes: Uint8Array): Promise<boolean> {
-  if (bytes.byteLength < PREFAULT_BYTES_MIN) return false;
-  if (libc === undefined) libc = open();
-  if (libc === null) return false;
-  const { pageBytes } = libc;
+  const lib = libc();
+  if (bytes.byteLength < PREFAULT_BYTES_MIN || lib === null || refused) return false;
+  const { pageBytes } = lib;
   const start = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes)));
   const first = (start + pageBytes - 1n) / pageBytes * pageBytes;
   const end = (start + BigInt(bytes.byteLength)) / pageBytes * pageBytes;
-  const done = await libc.madvise(
+  const done = await lib.madvise(
     Deno.UnsafePointer.create(first),
     end - first,
     MADV_POPULATE_WRITE,
   );
   // EINVAL from a kernel before 5.14 will not change; ENOMEM can, but the pages fault in anyway.
-  if (done !== 0) libc = null;
+  if (done !== 0) refused = true;
   return done === 0;
 }

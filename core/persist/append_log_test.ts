@@ -47,7 +47,7 @@ async function groups(path: string): Promise<LogOp[][]> {
     }
     return out;
   } finally {
-    opened.close();
+    await opened.close();
   }
 }
 

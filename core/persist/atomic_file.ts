@@ -5,6 +5,7 @@
  * removes its temporary file and leaves the target untouched. Large files are fsynced behind
  * the writes (`SyncedWriter`), so the final fsync has little left to do.
  */
+import { PageCache } from "../page_cache.ts";
 
 let tempCounter = 0;
 
@@ -49,21 +50,29 @@ export function writeAllSync(file: Deno.FsFile, chunk: Uint8Array): void {
  *
  * The background fsyncs are only a head start: `sync()` always ends with a full fsync of the
  * file, and a failed background fsync fails the next write or `sync()`.
+ *
+ * Once on disk, the written pages leave the page cache (`PageCache`), as Redis's do when it
+ * saves: the server keeps the data in its own memory, so the cached copy is dead weight, and
+ * the pages freed are the ones the kernel hands out for the next writes.
  */
 export class SyncedWriter {
   private syncing: Promise<void> | undefined;
   private syncError: unknown;
   private unsyncedBytes = 0;
+  private writtenBytes = 0;
+  /** The file's pages below this offset have been dropped from the cache. */
+  private droppedBelow = 0;
 
   private constructor(
     private readonly file: Deno.FsFile,
     /** A second handle on the file, for background fsyncs. */
     private readonly syncFile: Deno.FsFile,
+    private readonly cache: PageCache | undefined,
   ) {}
 
   /** Writes through `file`, which was just created at `path`. */
   static async open(file: Deno.FsFile, path: string): Promise<SyncedWriter> {
-    return new SyncedWriter(file, await Deno.open(path, { read: true }));
+    return new SyncedWriter(file, await Deno.open(path, { read: true }), PageCache.open(path));
   }
 
   /** Writes every byte of `chunk`. */
@@ -71,9 +80,11 @@ export class SyncedWriter {
     this.throwIfFailed();
     await writeAll(this.file, chunk);
     this.unsyncedBytes += chunk.byteLength;
+    this.writtenBytes += chunk.byteLength;
     if (this.unsyncedBytes >= SYNC_EVERY_BYTES && this.syncing === undefined) {
       this.unsyncedBytes = 0;
-      this.syncing = this.syncFile.syncData().catch((e) => {
+      const upTo = this.writtenBytes;
+      this.syncing = this.syncFile.syncData().then(() => this.dropBelow(upTo)).catch((e) => {
         this.syncError = e;
       }).finally(() => {
         this.syncing = undefined;
@@ -87,12 +98,22 @@ export class SyncedWriter {
     this.throwIfFailed();
     await this.file.syncData();
     this.unsyncedBytes = 0;
+    await this.dropBelow(this.writtenBytes);
   }
 
   /** Closes the second handle (not `file`), once any background fsync is over. */
   async close(): Promise<void> {
     await this.syncing;
     this.syncFile.close();
+    await this.cache?.close();
+  }
+
+  /** Drops the cached pages below `offset`, all of them written out by an fsync. */
+  private async dropBelow(offset: number): Promise<void> {
+    if (this.cache === undefined || offset <= this.droppedBelow) return;
+    const from = this.droppedBelow;
+    this.droppedBelow = offset;
+    await this.cache.drop(from, offset - from);
   }
 
   private throwIfFailed(): void {

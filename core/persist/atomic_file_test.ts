@@ -1,8 +1,10 @@
 /**
  * replaceFile() and its SyncedWriter: a large file written with background fsyncs arrives
- * whole under its final name; a failed write leaves the old file and no temporary file.
+ * whole under its final name, and out of the page cache; a failed write leaves the old file
+ * and no temporary file.
  */
 import assert from "node:assert/strict";
+import { residentPages } from "../../tests/helpers/file_residency.ts";
 import { withTempDir } from "../../tests/helpers/persist_fixtures.ts";
 import { replaceFile } from "./atomic_file.ts";
 
@@ -18,6 +20,9 @@ Deno.test("replaceFile() writes a large file whole, fsyncing behind the writes",
       return "done";
     });
     assert.equal(result, "done");
+    if (Deno.build.os === "linux") {
+      assert.ok(residentPages(path).every((r) => !r), "written pages stayed in the page cache");
+    }
     const data = await Deno.readFile(path);
     assert.equal(data.length, 3 * CHUNK_BYTES);
     for (let i = 0; i < 3; i++) {

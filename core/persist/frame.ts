@@ -236,9 +236,9 @@ export class FrameReader {
     return { checked };
   }
 
-  /** Closes the pool's handles (not the file this reader was given). */
-  close(): void {
-    this.pool?.close();
+  /** Closes the pool (not the file this reader was given). */
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 
   /** Checks a body read into `dest` against its header's CRC. */

@@ -9,9 +9,18 @@
  * The handles are opened by path; each is checked to be the very file the reader has open
  * (same device and inode), so a file renamed over the path meanwhile is never read. At most
  * `handles` reads are in flight: `begin()` waits for a free handle.
+ *
+ * The file's cached pages are dropped behind the reads (`PageCache`): whenever everything below
+ * the reads still under way is DROP_STEP_BYTES past the last drop, that stretch goes, and the
+ * whole file's pages go when the pool closes. This counts on reads beginning in file order, as
+ * the frame reader's do; a read out of order costs at worst a second read from the disk.
  */
 
+import { PageCache } from "../page_cache.ts";
 import { prefault } from "../prefault.ts";
+
+/** How far the reads must move on before the cached pages behind them are dropped. */
+export const DROP_STEP_BYTES = 32 * 1024 * 1024;
 
 /** A read under way; `complete` is false when the file ended before `dest` was full. */
 export interface PendingRead {
@@ -21,8 +30,17 @@ export interface PendingRead {
 export class ReadPool {
   private readonly idle: Deno.FsFile[];
   private readonly waiting: ((file: Deno.FsFile) => void)[] = [];
+  /** Start offsets of the reads begun and not yet settled. */
+  private readonly underWay = new Set<number>();
+  /** End offset of the furthest read begun. */
+  private readEnd = 0;
+  /** The file's pages below this offset have been dropped from the cache. */
+  private droppedBelow = 0;
 
-  private constructor(private readonly files: readonly Deno.FsFile[]) {
+  private constructor(
+    private readonly files: readonly Deno.FsFile[],
+    private readonly cache: PageCache | undefined,
+  ) {
     this.idle = [...files];
   }
 
@@ -49,18 +67,23 @@ export class ReadPool {
       for (const f of files) f.close();
       throw e;
     }
-    return new ReadPool(files);
+    return new ReadPool(files, PageCache.open(path));
   }
 
   /** Starts reading `dest.byteLength` bytes at `offset`, once a handle is free. */
   async begin(offset: number, dest: Uint8Array): Promise<PendingRead> {
+    this.underWay.add(offset);
+    this.readEnd = Math.max(this.readEnd, offset + dest.byteLength);
     const file = this.idle.pop() ?? await new Promise<Deno.FsFile>((r) => this.waiting.push(r));
     return { complete: this.readAt(file, offset, dest) };
   }
 
-  /** Closes the handles; every read must have settled. */
-  close(): void {
+  /** Closes the handles and drops the file's cached pages; every read must have settled. */
+  async close(): Promise<void> {
     for (const file of this.files) file.close();
+    if (this.cache === undefined) return;
+    await this.cache.drop(0, 0);
+    await this.cache.close();
   }
 
   private async readAt(file: Deno.FsFile, offset: number, dest: Uint8Array): Promise<boolean> {
@@ -74,9 +97,19 @@ export class ReadPool {
       }
       return true;
     } finally {
+      this.settled(offset);
       const next = this.waiting.shift();
       if (next === undefined) this.idle.push(file);
       else next(file);
     }
+  }
+
+  /** Notes a read settled, and drops the cached pages that no read needs any more. */
+  private settled(offset: number): void {
+    this.underWay.delete(offset);
+    const below = this.underWay.size === 0 ? this.readEnd : Math.min(...this.underWay);
+    if (this.cache === undefined || below - this.droppedBelow < DROP_STEP_BYTES) return;
+    void this.cache.drop(this.droppedBelow, below - this.droppedBelow);
+    this.droppedBelow = below;
   }
 }

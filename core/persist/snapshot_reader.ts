@@ -73,7 +73,7 @@ export async function readFileHeader(r: FrameReader): Promise<FormatDecoder> {
 export interface OpenedFile {
   readonly reader: FrameReader;
   /** Closes the file and the reader's extra handles. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -106,9 +106,9 @@ export async function openDataFile(
     const reader = new FrameReader(file, path, info.size, pool);
     return {
       reader,
-      close: () => {
-        reader.close();
+      close: async () => {
         file.close();
+        await reader.close();
       },
     };
   } catch (e) {
@@ -139,7 +139,7 @@ export async function readSnapshotFile(
     }
     return { ...info, entries };
   } finally {
-    opened.close();
+    await opened.close();
   }
 }
 

@@ -147,7 +147,7 @@ async function loadAppendLog(
   try {
     result = await replay(server, opened.reader, { server }, server.config["aof-load-truncated"]);
   } finally {
-    opened.close();
+    await opened.close();
   }
   if (result.goodBytes < opened.reader.sizeBytes) await Deno.truncate(path, result.goodBytes);
   return result;

@@ -1,0 +1,37 @@
+/**
+ * How many of a file's pages are in the kernel's page cache, by `mmap` and `mincore` through
+ * FFI (Linux, glibc): what the page-cache tests check after dropping pages.
+ */
+import assert from "node:assert/strict";
+
+const PROT_READ = 1;
+const MAP_SHARED = 1;
+const PAGE_BYTES = 4096;
+
+/** Which of the file's pages are cached: one entry per 4 KiB page, true where resident. */
+export function residentPages(path: string): boolean[] {
+  const bytes = Deno.statSync(path).size;
+  const lib = Deno.dlopen("libc.so.6", {
+    open: { parameters: ["buffer", "i32"], result: "i32" },
+    close: { parameters: ["i32"], result: "i32" },
+    mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
+    munmap: { parameters: ["pointer", "usize"], result: "i32" },
+    mincore: { parameters: ["pointer", "usize", "buffer"], result: "i32" },
+  });
+  const fd = lib.symbols.open(new TextEncoder().encode(`${path}\0`), 0);
+  assert.ok(fd >= 0, `open ${path}`);
+  try {
+    const at = lib.symbols.mmap(null, BigInt(bytes), PROT_READ, MAP_SHARED, fd, 0n);
+    assert.ok(at !== null && Deno.UnsafePointer.value(at) !== -1n, "mmap");
+    try {
+      const vec = new Uint8Array(Math.ceil(bytes / PAGE_BYTES));
+      assert.equal(lib.symbols.mincore(at, BigInt(bytes), vec), 0);
+      return [...vec].map((v) => (v & 1) === 1);
+    } finally {
+      lib.symbols.munmap(at, BigInt(bytes));
+    }
+  } finally {
+    lib.symbols.close(fd);
+    lib.close();
+  }
+}
