@@ -15,7 +15,8 @@
  * Otherwise, or with `--warm`, both read cached pages, and dd's figure is a memory copy into
  * one reused buffer, not the disk; the table title says which. Before every write, ours and
  * dd's, dirty pages are synced and the previous output removed, so both start alike. Each side
- * gets its best of `--rounds` rounds (the machine may be shared).
+ * writes and reads first in alternate rounds and gets its best of `--rounds` rounds (the
+ * machine may be shared).
  */
 import process from "node:process";
 import { CommandTable } from "../../core/command.ts";
@@ -136,24 +137,38 @@ async function snapshotRows(dir: string) {
   };
   // CPU seconds of ours, per round: on a busy machine our side (CPU-bound) suffers, dd hardly.
   const cpu = { write: [] as string[], load: [] as string[] };
-  for (let round = 0; round < rounds; round++) {
-    await beforeWrite([path, ddPath]);
+  const writeOurs = async () => {
+    await beforeWrite([path]);
     const used = process.cpuUsage();
     const t = performance.now();
     await saveSnapshotFile(path, captureKeyspace(ks));
     note("writeOurs", mib / ((performance.now() - t) / 1000));
     cpu.write.push(cpuSeconds(used).toFixed(2));
+  };
+  const writeDd = async () => {
     await beforeWrite([ddPath]);
     note(
       "writeDd",
       await ddMibPerSec(["if=/dev/zero", `of=${ddPath}`, `count=${mib}`, "conv=fsync"]),
     );
+  };
+  const readOurs = async () => {
     await beforeRead();
     const load = await timedLoad(path);
     note("readOurs", (await Deno.stat(path)).size / MIB / load.seconds);
     cpu.load.push(load.cpuSeconds.toFixed(2));
+  };
+  const readDd = async () => {
     await beforeRead();
     note("readDd", await ddMibPerSec([`if=${path}`, "of=/dev/null"]));
+  };
+  for (let round = 0; round < rounds; round++) {
+    // Each side goes first in alternate rounds: right after a large write the disk can still
+    // be busy with it (the host's own cache), and neither side should always get that turn.
+    const steps = round % 2 === 0
+      ? [writeOurs, writeDd, readOurs, readDd]
+      : [writeDd, writeOurs, readDd, readOurs];
+    for (const step of steps) await step();
   }
   console.log(
     `rounds (MiB/s): write ${seen.writeOurs.join(" ")} vs dd ${seen.writeDd.join(" ")}; ` +

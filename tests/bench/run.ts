@@ -6,7 +6,7 @@ const here = new URL(".", import.meta.url).pathname;
 const names = Deno.args.length > 0
   ? Deno.args
   : [...Deno.readDirSync(here)].map((e) => e.name).filter((n) => n.endsWith("_bench.ts")).sort();
-let failed = 0;
+const failed: string[] = [];
 for (const name of names) {
   const file = name.endsWith(".ts") ? name : `${name}_bench.ts`;
   console.log(`\n# ${file}`);
@@ -15,6 +15,9 @@ for (const name of names) {
     stdout: "inherit",
     stderr: "inherit",
   }).spawn().status;
-  if (!status.success) failed++;
+  if (!status.success) {
+    failed.push(`${file} (exit code ${status.code}${status.signal ? `, ${status.signal}` : ""})`);
+  }
 }
-Deno.exit(failed === 0 ? 0 : 1);
+if (failed.length > 0) console.error(`\nbenchmarks that failed: ${failed.join(", ")}`);
+Deno.exit(failed.length === 0 ? 0 : 1);
