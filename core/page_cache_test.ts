@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { residentPages } from "../tests/helpers/file_residency.ts";
+import { residentPages, tempPagesDroppable } from "../tests/helpers/file_residency.ts";
 import { withTempDir } from "../tests/helpers/persist_fixtures.ts";
 import { PageCache } from "./page_cache.ts";
 
@@ -17,7 +17,7 @@ async function cachedFile(path: string, bytes: number): Promise<void> {
 }
 
 Deno.test("PageCache.drop() drops the cached pages of a range, then of the whole file", {
-  ignore: Deno.build.os !== "linux",
+  ignore: !tempPagesDroppable(),
 }, async () => {
   await withTempDir(async (dir) => {
     const path = `${dir}/data`;

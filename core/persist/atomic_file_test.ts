@@ -4,7 +4,7 @@
  * and no temporary file.
  */
 import assert from "node:assert/strict";
-import { residentPages } from "../../tests/helpers/file_residency.ts";
+import { residentPages, tempPagesDroppable } from "../../tests/helpers/file_residency.ts";
 import { withTempDir } from "../../tests/helpers/persist_fixtures.ts";
 import { replaceFile } from "./atomic_file.ts";
 
@@ -20,7 +20,7 @@ Deno.test("replaceFile() writes a large file whole, fsyncing behind the writes",
       return "done";
     });
     assert.equal(result, "done");
-    if (Deno.build.os === "linux") {
+    if (tempPagesDroppable()) {
       assert.ok(residentPages(path).every((r) => !r), "written pages stayed in the page cache");
     }
     const data = await Deno.readFile(path);

@@ -4,7 +4,7 @@
  * file's cached pages behind its reads.
  */
 import assert from "node:assert/strict";
-import { residentPages } from "../../tests/helpers/file_residency.ts";
+import { residentPages, tempPagesDroppable } from "../../tests/helpers/file_residency.ts";
 import { withTempDir } from "../../tests/helpers/persist_fixtures.ts";
 import { DROP_STEP_BYTES, ReadPool } from "./read_pool.ts";
 
@@ -48,7 +48,7 @@ Deno.test("ReadPool.open() refuses a path replaced since the file was opened", a
 });
 
 Deno.test("ReadPool drops the cached pages behind its reads, and the rest on close()", {
-  ignore: Deno.build.os !== "linux",
+  ignore: !tempPagesDroppable(),
 }, async () => {
   await withTempDir(async (dir) => {
     const path = `${dir}/data`;

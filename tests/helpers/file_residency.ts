@@ -4,6 +4,26 @@
  */
 import assert from "node:assert/strict";
 
+/** Filesystems whose pages are the only copy: the kernel never drops them on advice. */
+const MEMORY_FILESYSTEMS = new Set(["tmpfs", "ramfs"]);
+
+/**
+ * Whether the page-cache tests can run: Linux, and temporary files (Deno.makeTempDir's
+ * directory) on a filesystem whose cached pages can be dropped.
+ */
+export function tempPagesDroppable(): boolean {
+  if (Deno.build.os !== "linux") return false;
+  const dir = Deno.realPathSync(Deno.env.get("TMPDIR") ?? "/tmp");
+  let best = { at: "", type: "" };
+  for (const line of Deno.readTextFileSync("/proc/mounts").split("\n")) {
+    const [, at, type] = line.split(" ");
+    if (at === undefined || type === undefined) continue;
+    const inside = dir === at || dir.startsWith(at.endsWith("/") ? at : `${at}/`);
+    if (inside && at.length >= best.at.length) best = { at, type };
+  }
+  return !MEMORY_FILESYSTEMS.has(best.type);
+}
+
 const PROT_READ = 1;
 const MAP_SHARED = 1;
 const PAGE_BYTES = 4096;
