@@ -12,7 +12,8 @@
  *
  * The file's cached pages are dropped behind the reads (`PageCache`): whenever everything below
  * the reads still under way is DROP_STEP_BYTES past the last drop, that stretch goes, and the
- * whole file's pages go when the pool closes. This counts on reads beginning in file order, as
+ * whole file's pages go when the pool closes. Each stretch starts a step before the last one
+ * ended: a large folio across that end was kept then, and is wholly inside now. This counts on reads beginning in file order, as
  * the frame reader's do; a read out of order costs at worst a second read from the disk.
  */
 
@@ -109,7 +110,8 @@ export class ReadPool {
     this.underWay.delete(offset);
     const below = this.underWay.size === 0 ? this.readEnd : Math.min(...this.underWay);
     if (this.cache === undefined || below - this.droppedBelow < DROP_STEP_BYTES) return;
-    void this.cache.drop(this.droppedBelow, below - this.droppedBelow);
+    const from = Math.max(0, this.droppedBelow - DROP_STEP_BYTES);
+    void this.cache.drop(from, below - from);
     this.droppedBelow = below;
   }
 }
