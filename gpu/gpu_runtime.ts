@@ -4,11 +4,12 @@
  * creates one on first use and again after a loss, so a lost device disables the GPU path for
  * the requests in flight (they fail with a clear error) and the next request recovers.
  *
- * The `gpu` entry point is injected (tests pass fakes); by default it is `navigator.gpu`, which
- * exists in Deno only with `--unstable-webgpu`.
+ * The `gpu` entry point is injected (tests pass fakes); by default it is `webGpu()`
+ * (`navigator.gpu` on the native backends), which exists in Deno only with `--unstable-webgpu`.
  */
 import { GpuAdapterFacts, GpuContext } from "./gpu_context.ts";
 import { gpuErrors } from "./gpu_error.ts";
+import { webGpu } from "./web_gpu.ts";
 
 /** The part of `navigator.gpu` the runtime uses. */
 export interface GpuEntry {
@@ -16,7 +17,7 @@ export interface GpuEntry {
 }
 
 export interface GpuRuntimeOptions {
-  /** Defaults to `navigator.gpu` (absent without `--unstable-webgpu`). */
+  /** Defaults to `webGpu()` (absent without `--unstable-webgpu`). */
   readonly gpu?: GpuEntry | undefined;
   /** Cap on GPU buffer memory in bytes; 0 means the device's own limit. */
   readonly memoryBytesMax?: number;
@@ -44,7 +45,7 @@ export class GpuRuntime {
   lossCount = 0;
 
   constructor(options: GpuRuntimeOptions = {}) {
-    this.#gpu = "gpu" in options ? options.gpu : defaultGpu();
+    this.#gpu = "gpu" in options ? options.gpu : webGpu();
     this.#memoryBytesMax = options.memoryBytesMax ?? 0;
   }
 
@@ -125,10 +126,6 @@ export class GpuRuntime {
     this.lastLossReason = reason;
     this.lossCount++;
   }
-}
-
-function defaultGpu(): GpuEntry | undefined {
-  return typeof navigator !== "undefined" && "gpu" in navigator ? navigator.gpu : undefined;
 }
 
 function adapterFacts(adapter: GPUAdapter): GpuAdapterFacts {

@@ -9,6 +9,7 @@ import { RawClient } from "./helpers/raw_client.ts";
 import { argmax, redisaiFile } from "./helpers/redisai_data.ts";
 import { startTestServer } from "./helpers/server.ts";
 import { inlineRunsReady } from "../backends/onnx/native_watchdog.ts";
+import { webGpu } from "../gpu/web_gpu.ts";
 
 const TERMINATED = /Exiting due to terminate flag being set to true/;
 
@@ -299,7 +300,7 @@ Deno.test("GPU devices run on the WebGPU provider when an adapter exists, else s
   const server = await startTestServer();
   const c = await RawClient.connect(server.port);
   try {
-    const adapter = await navigator.gpu?.requestAdapter().catch(() => null) ?? null;
+    const adapter = await webGpu()?.requestAdapter().catch(() => null) ?? null;
     const stored = await c.call(
       "AI.MODELSTORE",
       "g",

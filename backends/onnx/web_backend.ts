@@ -18,6 +18,7 @@ import {
   Tensor,
   tensorBytes,
 } from "../../core/tensor.ts";
+import { webGpu } from "../../gpu/web_gpu.ts";
 import type { Backend, LoadOptions, ModelSession, TensorSpec } from "../backend.ts";
 import { checkOnnxModel } from "./model_check.ts";
 import { dtypeOfWebType, webTypeOf } from "./onnx_types.ts";
@@ -66,12 +67,13 @@ export class WebOnnxBackend implements Backend {
 
   async available(): Promise<boolean> {
     if (this.#flavor === "wasm") return true;
-    const gpu = (navigator as { gpu?: GPU }).gpu;
-    return (await gpu?.requestAdapter().catch(() => null) ?? null) !== null;
+    return (await webGpu()?.requestAdapter().catch(() => null) ?? null) !== null;
   }
 
   async #runtime(options: LoadOptions): Promise<OrtWebModule> {
     if (this.#ort !== undefined) return this.#ort;
+    // ONNX Runtime asks `navigator.gpu` for its adapter itself: on the same backends as ours.
+    if (this.#flavor === "webgpu") webGpu();
     const ort = await loadOrtWeb(this.#flavor);
     // Global to this thread's WASM instance: fixed by the first load.
     ort.env.wasm.numThreads = Math.max(1, options.intraOpThreads);

@@ -5,6 +5,7 @@
  * WebGPU provider (`fallback`) or, with `gpu-fallback cpu`, the CPU (`cpu_fallback`).
  */
 import type { ServerState } from "../../core/server_state.ts";
+import { webGpu } from "../../gpu/web_gpu.ts";
 import { gpuStatsBoard } from "./gpu_stats_board.ts";
 
 type Fields = [string, string | number][];
@@ -16,7 +17,7 @@ interface AdapterProbe {
 
 function probeAdapter(): AdapterProbe {
   const probe: AdapterProbe = { state: "probing", fields: [] };
-  const gpu = typeof navigator !== "undefined" && "gpu" in navigator ? navigator.gpu : undefined;
+  const gpu = webGpu();
   if (gpu === undefined) {
     probe.state = "none";
     return probe;

@@ -5,13 +5,13 @@
  * one runtime per test file, and building a session straight from a graph.
  */
 import { GpuRuntime } from "../../gpu/gpu_runtime.ts";
+import { webGpu } from "../../gpu/web_gpu.ts";
 import type { Graph } from "../../backends/webgpu/graph.ts";
 import { topologicalOrder } from "../../backends/webgpu/topological_order.ts";
 import { WebGpuSession } from "../../backends/webgpu/webgpu_session.ts";
 
 async function probeAdapter(): Promise<boolean> {
-  if (typeof navigator === "undefined" || !("gpu" in navigator)) return false;
-  return (await navigator.gpu.requestAdapter()) !== null;
+  return (await webGpu()?.requestAdapter() ?? null) !== null;
 }
 
 /** True where WebGPU has an adapter (on CPU-only machines: Mesa lavapipe). */
