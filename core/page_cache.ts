@@ -5,9 +5,10 @@
  * Redis 7.2 drops an RDB file's pages after loading or saving it for the same reason.
  *
  * Dropping them while the load is under way also makes the load cheaper: the pages freed
- * behind the reader are the ones the kernel hands out for the next reads, already mapped in
- * and warm. Without that, every page of the file comes from memory untouched since boot or
- * given back to the hypervisor (a VM with free page reporting), at the price of a host fault.
+ * behind the reader are the ones the kernel hands out for the next reads, recently used and
+ * still backed by the host. Without that, every page of the file comes from memory untouched
+ * since boot or given back to the hypervisor (a VM with free page reporting), at the price of
+ * a host fault.
  *
  * It is advice (`posix_fadvise` DONTNEED): the kernel never drops dirty data for it, so the
  * worst a wrong range can do is cost a second read from the disk. Where `libc()` is
@@ -34,8 +35,9 @@ export class PageCache {
 
   /**
    * Drops the cached pages wholly inside `bytes` bytes at `offset` (0 bytes: to the end of the
-   * file); resolves once the kernel has done so. A large folio (ext4 caches in pieces of up to
-   * some MiB) that straddles either end stays, so callers drop long stretches, not one read's.
+   * file); resolves once the kernel has done so. A large folio (the page cache holds a file in
+   * pieces of up to 2 MiB on x86-64) that straddles either end stays, so callers drop long
+   * stretches, not one read's.
    */
   drop(offset: number, bytes: number): Promise<void> {
     const done = this.given.then(() =>

@@ -13,8 +13,9 @@
  * The file's cached pages are dropped behind the reads (`PageCache`): whenever everything below
  * the reads still under way is DROP_STEP_BYTES past the last drop, that stretch goes, and the
  * whole file's pages go when the pool closes. Each stretch starts a step before the last one
- * ended: a large folio across that end was kept then, and is wholly inside now. This counts on reads beginning in file order, as
- * the frame reader's do; a read out of order costs at worst a second read from the disk.
+ * ended: a large folio across that end was kept then, and is wholly inside now. This counts on
+ * reads beginning in file order, as the frame reader's do; a read out of order costs at worst
+ * a second read from the disk.
  */
 
 import { PageCache } from "../page_cache.ts";

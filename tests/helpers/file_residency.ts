@@ -1,6 +1,7 @@
 /**
- * How many of a file's pages are in the kernel's page cache, by `mmap` and `mincore` through
- * FFI (Linux, glibc): what the page-cache tests check after dropping pages.
+ * Which of a file's pages are in the kernel's page cache, by `mmap` and `mincore` through FFI
+ * (Linux, glibc), and whether temporary files can have theirs dropped at all: what the
+ * page-cache tests check and where they run.
  */
 import assert from "node:assert/strict";
 
