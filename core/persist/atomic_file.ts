@@ -58,8 +58,9 @@ export function writeAllSync(file: Deno.FsFile, chunk: Uint8Array): void {
 export class SyncedWriter {
   private syncing: Promise<void> | undefined;
   private syncError: unknown;
-  private unsyncedBytes = 0;
   private writtenBytes = 0;
+  /** `writtenBytes` when the last fsync began. */
+  private syncedUpTo = 0;
   /** The file's pages below this offset have been dropped from the cache. */
   private droppedBelow = 0;
 
@@ -79,11 +80,9 @@ export class SyncedWriter {
   async write(chunk: Uint8Array): Promise<void> {
     this.throwIfFailed();
     await writeAll(this.file, chunk);
-    this.unsyncedBytes += chunk.byteLength;
     this.writtenBytes += chunk.byteLength;
-    if (this.unsyncedBytes >= SYNC_EVERY_BYTES && this.syncing === undefined) {
-      this.unsyncedBytes = 0;
-      const upTo = this.writtenBytes;
+    if (this.writtenBytes - this.syncedUpTo >= SYNC_EVERY_BYTES && this.syncing === undefined) {
+      const upTo = this.syncedUpTo = this.writtenBytes;
       this.syncing = this.syncFile.syncData().then(() => this.dropBelow(upTo)).catch((e) => {
         this.syncError = e;
       }).finally(() => {
@@ -97,7 +96,7 @@ export class SyncedWriter {
     await this.syncing;
     this.throwIfFailed();
     await this.file.syncData();
-    this.unsyncedBytes = 0;
+    this.syncedUpTo = this.writtenBytes;
     // The whole file: earlier drops leave the large folios that straddle their ends.
     await this.cache?.drop(0, 0);
   }
