@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { residentPages, tempPagesDroppable } from "../tests/helpers/file_residency.ts";
+import { residentPages, tempPagesDroppable } from "../tests/helpers/page_residency.ts";
 import { withTempDir } from "../tests/helpers/persist_fixtures.ts";
 import { PageCache } from "./page_cache.ts";
 

@@ -4,7 +4,7 @@
  * and no temporary file.
  */
 import assert from "node:assert/strict";
-import { residentPages, tempPagesDroppable } from "../../tests/helpers/file_residency.ts";
+import { residentPages, tempPagesDroppable } from "../../tests/helpers/page_residency.ts";
 import { withTempDir } from "../../tests/helpers/persist_fixtures.ts";
 import { replaceFile } from "./atomic_file.ts";
 

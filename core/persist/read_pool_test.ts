@@ -4,7 +4,7 @@
  * file's cached pages behind its reads.
  */
 import assert from "node:assert/strict";
-import { residentPages, tempPagesDroppable } from "../../tests/helpers/file_residency.ts";
+import { residentPages, tempPagesDroppable } from "../../tests/helpers/page_residency.ts";
 import { withTempDir } from "../../tests/helpers/persist_fixtures.ts";
 import { DROP_STEP_BYTES, ReadPool } from "./read_pool.ts";
 
