@@ -1,6 +1,7 @@
 /**
- * Persistence through the real server: SAVE and restart, append-only replay (model and script
- * runs included), BGREWRITEAOF, and BGSAVE under concurrent writes.
+ * Persistence through the real server: SAVE and restart (with none of the snapshot left in the
+ * page cache), append-only replay (model and script runs included), BGREWRITEAOF, and BGSAVE
+ * under concurrent writes.
  */
 import assert from "node:assert/strict";
 import { DTYPES } from "../core/dtype.ts";
@@ -17,6 +18,7 @@ import {
   sampleTensor,
   withTempDir,
 } from "./helpers/persist_fixtures.ts";
+import { residentPages, tempPagesDroppable } from "./helpers/page_residency.ts";
 import { Arg, assertNoErrors, calls, info, startIn, waitFor } from "./helpers/persist_server.ts";
 import { encodePipeline, RawClient } from "./helpers/raw_client.ts";
 
@@ -79,6 +81,38 @@ Deno.test("SAVE and restart bring back every entry type, byte for byte", async (
       assertSameKeyspace(b.state.keyspace, a.state.keyspace);
       const keys = String(a.state.keyspace.totalKeys());
       assert.equal((await info(b.port)).get("rdb_last_load_keys_loaded"), keys);
+    } finally {
+      await a.close();
+      await b?.close();
+    }
+  });
+});
+
+Deno.test("SAVE and a restart's load leave none of the snapshot in the page cache", {
+  ignore: !tempPagesDroppable(),
+}, async () => {
+  await withTempDir(async (dir) => {
+    // 8 MiB: large enough for the loader's parallel reads (files of 4 MiB or more).
+    const blob = Uint8Array.from({ length: 8 * 1024 * 1024 }, (_, i) => (i * 7) & 255);
+    const path = `${dir}/dump.idb`;
+    const a = await startIn(dir);
+    let b: Running | undefined;
+    try {
+      const set: Arg[] = ["AI.TENSORSET", "t", "UINT8", blob.length, "BLOB", blob];
+      assert.deepEqual(await calls(a.port, [set, ["SAVE"]]), [{ status: "OK" }, { status: "OK" }]);
+      assert.ok(residentPages(path).every((r) => !r), "SAVE left the snapshot cached");
+      await a.close();
+      await Deno.readFile(path); // cached again, for the load to give back
+      b = await startIn(dir);
+      assert.ok(residentPages(path).every((r) => !r), "the load left the snapshot cached");
+      const client = await RawClient.connect(b.port);
+      client.binary = true;
+      try {
+        const got = await client.call("AI.TENSORGET", "t", "BLOB") as { bytes: Uint8Array };
+        assert.deepEqual(got.bytes, blob);
+      } finally {
+        client.close();
+      }
     } finally {
       await a.close();
       await b?.close();
